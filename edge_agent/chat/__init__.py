@@ -1,0 +1,1 @@
+"""One customer turn: guard input, retrieve, generate or quote or decline, guard output, record."""

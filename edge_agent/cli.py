@@ -1,0 +1,195 @@
+"""The `edge-agent` command: serve, ingest, ask, redact, models, config."""
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from edge_agent.config import Settings, SettingsError
+from edge_agent.errors import EdgeError
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides = {"data_dir": args.data_dir, "models_dir": args.models_dir, "model": args.model,
+                 "model_path": args.model_path, "log_level": args.log_level,
+                 "host": getattr(args, "host", None), "port": getattr(args, "port", None)}
+    return Settings.load(args.config, overrides=overrides)
+
+
+def _logging(settings: Settings, redactor) -> None:
+    from edge_agent.logging_setup import setup_logging
+
+    setup_logging(settings, lambda s: redactor.redact(s).text)
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    """Serve the API and kiosk page with waitress until Ctrl-C or SIGTERM."""
+    from waitress import create_server
+
+    from edge_agent.services import build_redactor, build_services
+    from edge_agent.web import create_app
+
+    redactor = build_redactor(settings)
+    _logging(settings, redactor)
+    app = create_app(settings, build_services(settings, redactor=redactor))
+    server = create_server(app, host=settings.host, port=settings.port, threads=settings.threads)
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    print(f"edge-agent is serving. Open http://{settings.host}:{settings.port}/ in a browser "
+          "(kiosk page). Press Ctrl-C to stop.", flush=True)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+        print("edge-agent stopped.", flush=True)
+    return 0
+
+
+def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    """Load documents into the knowledge store."""
+    from edge_agent.services import build_knowledge
+
+    store = build_knowledge(settings)
+    report = store.ingest([Path(p) for p in args.paths], settings.chunk_max_chars)
+    for line in report.skipped:
+        print(f"skipped {line}", file=sys.stderr)
+    print(f"ingested {report.documents} documents, {report.chunks} chunks; store now holds {store.count()} chunks")
+    return 0 if report.documents or not report.skipped else 1
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    """Ask one question through the whole pipeline and print the answer with its sources."""
+    from edge_agent.services import build_services
+
+    services = build_services(settings)
+    _logging(settings, services.redactor)
+    reply = services.chat.answer(args.session, args.question)
+    print(reply.answer)
+    print(f"\n[{reply.answer_kind}]")
+    for i, s in enumerate(reply.sources, 1):
+        print(f"[{i}] {s.title} ({s.id}, score {s.score:.3f})")
+    if reply.notice:
+        print(f"\n{reply.notice}")
+    return 0
+
+
+def cmd_redact(args: argparse.Namespace, settings: Settings) -> int:
+    """Redact stdin: plain text, or JSON lines with a "text" field (--jsonl)."""
+    from edge_agent.services import build_redactor
+
+    redactor = build_redactor(settings)
+    if not args.jsonl:
+        sys.stdout.write(redactor.redact(sys.stdin.read()).text)
+        return 0
+    failures = 0
+    for number, line in enumerate(sys.stdin, 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+            text = obj["text"]
+            if not isinstance(text, str):
+                raise TypeError
+        except (ValueError, KeyError, TypeError):
+            failures += 1
+            print(f"line {number}: not a JSON object with a string \"text\" field", file=sys.stderr)
+            print(json.dumps({"error": "invalid input line", "line": number}))
+            continue
+        result = redactor.redact(text)
+        obj["redacted"] = result.text
+        obj["entities"] = [{"type": e.entity_type, "start": e.start, "end": e.end, "score": round(e.score, 3)}
+                           for e in result.entities]
+        print(json.dumps(obj, ensure_ascii=False))
+    return 1 if failures else 0
+
+
+def cmd_models(args: argparse.Namespace, settings: Settings) -> int:
+    """List, verify or prepare models."""
+    from edge_agent.llm import manifest
+
+    if args.action == "prepare":
+        print(f"default model ready: {manifest.prepare_default(settings.models_dir)}")
+        return 0
+    specs = manifest.read_manifest(settings.models_dir)
+    selected = manifest.resolve_model(settings)
+    if selected.name not in specs:
+        specs[selected.name] = selected
+    failed = 0
+    for name, spec in sorted(specs.items()):
+        mark = "*" if name == selected.name else " "
+        if args.action == "list":
+            state = "present" if spec.path.is_file() else "missing"
+            print(f"{mark} {name:24} {spec.path.name:40} {state:8} {spec.chat_format:7} ctx={spec.n_ctx:<6} "
+                  f"licence: {spec.licence}")
+        else:
+            result = manifest.verify(spec)
+            failed += result.status == "mismatch" or (name == selected.name and not result.ok)
+            print(f"{mark} {name:24} {result.status:10} {spec.path}")
+    if args.action == "list":
+        print("\n* = selected (setting `model`, or `model_path`)")
+    return 1 if failed else 0
+
+
+def cmd_config(args: argparse.Namespace, settings: Settings) -> int:
+    """Print every setting with its current value and description."""
+    for item in settings.describe():
+        print(f"{item['env']:28} = {item['value']!s:24} {item['description']}")
+    return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
+    "serve": cmd_serve, "ingest": cmd_ingest, "ask": cmd_ask, "redact": cmd_redact,
+    "models": cmd_models, "config": cmd_config,
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (global flags override the settings file and EDGE_* variables)."""
+    parser = argparse.ArgumentParser(prog="edge-agent", description=__doc__)
+    parser.add_argument("--config", help="TOML settings file (also EDGE_CONFIG)")
+    parser.add_argument("--data-dir", help="directory for all state (EDGE_DATA_DIR)")
+    parser.add_argument("--models-dir", help="directory of GGUF files and manifest.toml (EDGE_MODELS_DIR)")
+    parser.add_argument("--model", help="model name from models/manifest.toml (EDGE_MODEL)")
+    parser.add_argument("--model-path", help="path of a GGUF file to load (EDGE_MODEL_PATH)")
+    parser.add_argument("--log-level", help="DEBUG, INFO, WARNING or ERROR (EDGE_LOG_LEVEL)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="serve the chat API and kiosk page")
+    serve.add_argument("--host", help="bind address (EDGE_HOST)")
+    serve.add_argument("--port", type=int, help="TCP port (EDGE_PORT, default 8080)")
+    ingest = sub.add_parser("ingest", help="load .md/.txt files or folders into the knowledge store")
+    ingest.add_argument("paths", nargs="+")
+    ask = sub.add_parser("ask", help="ask one question through the whole pipeline")
+    ask.add_argument("question")
+    ask.add_argument("--session", default="cli-session", help="session id (stable placeholders across asks)")
+    redact = sub.add_parser("redact", help="redact stdin")
+    redact.add_argument("--jsonl", action="store_true",
+                        help='read JSON lines with a "text" field; add "redacted" and "entities"')
+    models = sub.add_parser("models", help="list, verify or prepare GGUF models")
+    models.add_argument("action", choices=("list", "verify", "prepare"))
+    sub.add_parser("config", help="show every setting, its value and what it does")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `edge-agent` console script."""
+    args = build_parser().parse_args(argv)
+    try:
+        settings = _settings(args)
+        return COMMANDS[args.command](args, settings)
+    except SettingsError as exc:
+        print(f"edge-agent: configuration error: {exc}", file=sys.stderr)
+        return 2
+    except EdgeError as exc:
+        print(f"edge-agent: {exc.message}", file=sys.stderr)
+        return 1
+    except FileNotFoundError as exc:
+        print(f"edge-agent: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,177 @@
+"""Typed settings: defaults < TOML file < EDGE_* environment < command-line flags.
+
+This is the only module that reads ``os.environ``. Every field has a default, a description and,
+for numbers, bounds; ``Settings.load`` validates all of them and raises ``SettingsError``.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping, get_type_hints
+
+ENV_PREFIX = "EDGE_"
+CONFIG_ENV = "EDGE_CONFIG"
+
+
+class SettingsError(ValueError):
+    """A setting is unknown, has the wrong type or is out of bounds."""
+
+
+def _f(default: Any, description: str, *, ge: float | None = None, le: float | None = None,
+       choices: tuple[str, ...] | None = None) -> Any:
+    meta = {"description": description, "ge": ge, "le": le, "choices": choices}
+    return field(default=default, metadata=meta)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything an operator can set. Paths that are relative resolve against the working directory."""
+
+    # --- where things live -------------------------------------------------------------------
+    data_dir: Path = _f(Path("data"), "Directory holding all state: Chroma, SQLite, logs, keys.")
+    models_dir: Path = _f(Path("models"), "Directory holding GGUF files and manifest.toml.")
+    # --- service ------------------------------------------------------------------------------
+    host: str = _f("127.0.0.1", "Address the HTTP server binds to.")
+    port: int = _f(8080, "TCP port the HTTP server listens on.", ge=1, le=65535)
+    threads: int = _f(8, "WSGI worker threads (requests served at once; generation is still serialised).",
+                      ge=1, le=64)
+    max_message_chars: int = _f(2000, "Longest customer message accepted; longer ones get HTTP 413.",
+                                ge=1, le=100_000)
+    default_lang: str = _f("zh", "Language the kiosk page starts in.", choices=("zh", "en"))
+    log_level: str = _f("INFO", "Log level for the service log.",
+                        choices=("DEBUG", "INFO", "WARNING", "ERROR"))
+    # --- model --------------------------------------------------------------------------------
+    model: str = _f("gemma3-270m", "Name of a model in models/manifest.toml to load.")
+    model_path: Path | None = _f(None, "Path to a GGUF file; overrides `model` (for a file not in the manifest).")
+    chat_format: str = _f("", "Prompt format for model_path: 'gemma', 'chatml', 'llama3', or '' for the manifest's.")
+    n_ctx: int = _f(0, "Context window in tokens; 0 takes the manifest's value.", ge=0, le=131_072)
+    n_threads: int = _f(2, "CPU threads llama.cpp uses for generation.", ge=1, le=256)
+    max_tokens: int = _f(160, "Most tokens generated for one answer.", ge=1, le=4096)
+    temperature: float = _f(0.0, "Sampling temperature; 0 gives repeatable answers.", ge=0.0, le=2.0)
+    seed: int = _f(7, "Sampling seed.", ge=0)
+    generation_timeout_s: float = _f(30.0, "Deadline for one generation, enforced inside the token loop.",
+                                     ge=0.1, le=600.0)
+    queue_size: int = _f(4, "Callers that may wait for the model; when full the API answers 503.", ge=0, le=1000)
+    queue_wait_s: float = _f(60.0, "Longest a queued caller waits for the model before getting 503.",
+                             ge=0.0, le=3600.0)
+    answer_mode: str = _f("generate", "'generate': model answers, grounding check falls back to quoting; "
+                          "'quote': always quote the best source (no model call).", choices=("generate", "quote"))
+    grounding_min_overlap: float = _f(0.6, "Share of the answer's content that must appear in its sources.",
+                                      ge=0.0, le=1.0)
+    stream_drafts: bool = _f(False, "Stream model tokens before the grounding check has passed them.")
+    # --- knowledge ----------------------------------------------------------------------------
+    retrieval_top_k: int = _f(3, "Sources retrieved per question.", ge=1, le=20)
+    retrieval_min_score: float = _f(0.82, "Cosine similarity below which the knowledge base 'has no answer'.",
+                                    ge=0.0, le=1.0)
+    chunk_max_chars: int = _f(600, "Longest knowledge chunk in characters.", ge=100, le=10_000)
+    # --- privacy ------------------------------------------------------------------------------
+    guard_min_score: float = _f(0.5, "Detections scoring below this are ignored.", ge=0.0, le=1.0)
+    session_idle_s: float = _f(900.0, "Seconds of inactivity after which a session's vault is wiped.",
+                               ge=1.0, le=86_400.0)
+    max_sessions: int = _f(10_000, "Most live sessions held in memory; the idlest is dropped first.",
+                           ge=1, le=1_000_000)
+    stream_holdback_chars: int = _f(32, "Characters the streaming guard holds back to catch split values.",
+                                    ge=0, le=1000)
+
+    # --- derived paths ------------------------------------------------------------------------
+    @property
+    def chroma_dir(self) -> Path:
+        """Directory of the Chroma knowledge store."""
+        return self.data_dir / "chroma"
+
+    @property
+    def db_path(self) -> Path:
+        """SQLite conversation store."""
+        return self.data_dir / "edge-agent.sqlite3"
+
+    @property
+    def log_dir(self) -> Path:
+        """Directory of the service log files."""
+        return self.data_dir / "logs"
+
+    # --- loading ------------------------------------------------------------------------------
+    @classmethod
+    def load(cls, config_file: str | os.PathLike[str] | None = None,
+             environ: Mapping[str, str] | None = None,
+             overrides: Mapping[str, Any] | None = None) -> "Settings":
+        """Build settings from defaults, then the TOML file, then EDGE_* variables, then overrides."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        path = config_file or env.get(CONFIG_ENV)
+        if path:
+            values.update(_read_toml(Path(path)))
+        names = {f.name for f in dataclasses.fields(cls)}
+        for key, raw in env.items():
+            if key.startswith(ENV_PREFIX) and key != CONFIG_ENV:
+                name = key[len(ENV_PREFIX):].lower()
+                if name not in names:
+                    raise SettingsError(f"unknown setting in environment: {key}")
+                values[name] = raw
+        values.update({k: v for k, v in (overrides or {}).items() if v is not None})
+        return cls.from_mapping(values)
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, Any]) -> "Settings":
+        """Validate and convert raw values (strings from env, TOML values) into Settings."""
+        hints = get_type_hints(cls)
+        fields = {f.name: f for f in dataclasses.fields(cls)}
+        converted: dict[str, Any] = {}
+        for name, raw in values.items():
+            if name not in fields:
+                raise SettingsError(f"unknown setting: {name}")
+            value = _convert(name, hints[name], raw)
+            _check(fields[name], value)
+            converted[name] = value
+        return cls(**converted)
+
+    def describe(self) -> list[dict[str, Any]]:
+        """Each setting with its value, default and description (for docs and `edge-agent config`)."""
+        return [{"name": f.name, "env": ENV_PREFIX + f.name.upper(), "value": getattr(self, f.name),
+                 "default": f.default, "description": f.metadata["description"]}
+                for f in dataclasses.fields(self)]
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except FileNotFoundError:
+        raise SettingsError(f"settings file not found: {path}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"settings file {path} is not valid TOML: {exc}") from None
+    return data.get("edge_agent", data)
+
+
+def _convert(name: str, hint: Any, raw: Any) -> Any:
+    optional = hint == (Path | None)
+    if optional and (raw is None or raw == ""):
+        return None
+    target = Path if optional else hint
+    try:
+        if target is bool:
+            if isinstance(raw, bool):
+                return raw
+            text = str(raw).strip().lower()
+            if text in ("1", "true", "yes", "on"):
+                return True
+            if text in ("0", "false", "no", "off"):
+                return False
+            raise ValueError(raw)
+        if target is int and isinstance(raw, float):
+            raise ValueError(raw)
+        return target(raw)
+    except (TypeError, ValueError):
+        raise SettingsError(f"setting {name}: cannot read {raw!r} as {getattr(target, '__name__', target)}") from None
+
+
+def _check(f: dataclasses.Field, value: Any) -> None:
+    meta = f.metadata
+    if meta["ge"] is not None and value < meta["ge"]:
+        raise SettingsError(f"setting {f.name}: {value} is below the minimum {meta['ge']}")
+    if meta["le"] is not None and value > meta["le"]:
+        raise SettingsError(f"setting {f.name}: {value} is above the maximum {meta['le']}")
+    if meta["choices"] and value not in meta["choices"]:
+        raise SettingsError(f"setting {f.name}: {value!r} is not one of {', '.join(meta['choices'])}")

@@ -1,0 +1,1 @@
+"""The organisation's knowledge: chunking documents, embedding them, and the Chroma store."""

@@ -1,0 +1,57 @@
+"""Build the real parts once per process: detector, redactor, knowledge store, model, chat service."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from edge_agent.chat.service import ChatService
+from edge_agent.config import Settings
+from edge_agent.conversations import ConversationStore
+from edge_agent.knowledge.embedder import E5Embedder
+from edge_agent.knowledge.store import KnowledgeStore
+from edge_agent.llm.backend import LanguageModel, LlamaModel
+from edge_agent.llm.gate import ModelGate
+from edge_agent.llm.manifest import resolve_model
+from edge_agent.sessions import SessionRegistry
+from guardrails.redactor import Redactor
+
+
+@dataclass
+class Services:
+    """Everything a request needs; lives in ``app.extensions["edge_agent"]``, never in a module global."""
+
+    settings: Settings
+    redactor: Redactor
+    knowledge: KnowledgeStore
+    model: LanguageModel
+    gate: ModelGate
+    sessions: SessionRegistry
+    store: ConversationStore
+    chat: ChatService
+
+
+def build_redactor(settings: Settings) -> Redactor:
+    """The real bilingual detector wrapped in a placeholder redactor (loads spaCy: ~1-2 s)."""
+    from guardrails.detector import build_detector
+
+    return Redactor(build_detector(), min_score=settings.guard_min_score)
+
+
+def build_knowledge(settings: Settings) -> KnowledgeStore:
+    """The Chroma store under the data directory with the bundled e5 embedder."""
+    return KnowledgeStore(settings.chroma_dir, E5Embedder())
+
+
+def build_services(settings: Settings, *, model: LanguageModel | None = None,
+                   redactor: Redactor | None = None, knowledge: KnowledgeStore | None = None) -> Services:
+    """Wire the real stack; tests may hand in a MockModel or other parts."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    redactor = redactor or build_redactor(settings)
+    knowledge = knowledge or build_knowledge(settings)
+    if model is None:
+        model = LlamaModel(resolve_model(settings), n_threads=settings.n_threads, seed=settings.seed)
+    gate = ModelGate(settings.queue_size, settings.queue_wait_s)
+    sessions = SessionRegistry(settings.session_idle_s, settings.max_sessions)
+    store = ConversationStore(settings.db_path)
+    chat = ChatService(settings=settings, redactor=redactor, knowledge=knowledge, model=model, gate=gate,
+                       sessions=sessions, store=store)
+    return Services(settings, redactor, knowledge, model, gate, sessions, store, chat)

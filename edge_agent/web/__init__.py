@@ -1,0 +1,31 @@
+"""The Flask application factory: one blueprint per area, services in app.extensions."""
+from __future__ import annotations
+
+from flask import Flask
+
+from edge_agent.config import Settings
+from edge_agent.services import Services, build_services
+from edge_agent.web import api, errors, health, kiosk
+
+EXTENSION = "edge_agent"
+
+
+def create_app(settings: Settings | None = None, services: Services | None = None) -> Flask:
+    """Build the app; tests pass settings (and may pass prepared services)."""
+    settings = settings or (services.settings if services else Settings.load())
+    app = Flask(__name__)
+    # A request body can hold at most the message limit in 4-byte UTF-8 or \\uXXXX escapes, plus JSON framing.
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_message_chars * 12 + 4096
+    app.config["JSON_AS_ASCII"] = False
+    app.json.ensure_ascii = False
+    app.extensions[EXTENSION] = services or build_services(settings)
+    errors.register(app)
+    app.register_blueprint(health.bp)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(kiosk.bp)
+    return app
+
+
+def services_of(app: Flask) -> Services:
+    """The services of an app."""
+    return app.extensions[EXTENSION]

@@ -1,0 +1,68 @@
+"""The chat API: POST /api/chat, POST /api/chat/stream (server-sent events), POST /api/session/end."""
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, Iterator
+
+from flask import Blueprint, Response, current_app, jsonify, request, stream_with_context
+
+from edge_agent.chat.service import Turn
+from edge_agent.errors import BadRequest, EdgeError
+from edge_agent.sessions import check_session_id
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+log = logging.getLogger("edge_agent.web")
+
+
+def _body() -> dict[str, Any]:
+    data = request.get_json(force=True, silent=True)
+    if not isinstance(data, dict):
+        raise BadRequest("The body must be a JSON object.")
+    return data
+
+
+def _services():
+    return current_app.extensions["edge_agent"]
+
+
+@bp.post("/chat")
+def chat():
+    """Answer one message."""
+    data = _body()
+    return jsonify(_services().chat.answer(data.get("session_id"), data.get("message")).to_json())
+
+
+def _sse(event: str, data: dict[str, Any]) -> str:
+    return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+@bp.post("/chat/stream")
+def chat_stream():
+    """Answer one message as server-sent events: meta, delta…, done (or error)."""
+    data = _body()
+    chat_service = _services().chat
+    turn: Turn = chat_service.begin(data.get("session_id"), data.get("message"))  # errors here get a status
+
+    def events() -> Iterator[str]:
+        try:
+            for event, payload in chat_service.run(turn):
+                yield _sse(event, payload)
+        except EdgeError as err:
+            yield _sse("error", err.body())
+        except Exception as err:  # the stream has started: report in-band, never the exception's text
+            log.error("stream failed: %s", type(err).__name__)
+            yield _sse("error", EdgeError().body())
+
+    response = Response(stream_with_context(events()), mimetype="text/event-stream")
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Accel-Buffering"] = "no"
+    response.call_on_close(turn.release)
+    return response
+
+
+@bp.post("/session/end")
+def end_session():
+    """Wipe a session's vault and history (the kiosk calls this on 'new conversation')."""
+    sid = check_session_id(_body().get("session_id"))
+    return jsonify({"ok": True, "ended": _services().sessions.end(sid)})

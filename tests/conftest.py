@@ -1,0 +1,131 @@
+"""Fixtures: fast fake-backed app/client/runner, and the real stack (model, Chroma, Presidio, live server)."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from edge_agent.config import Settings
+from edge_agent.knowledge.store import KnowledgeStore
+from edge_agent.llm.backend import MockModel
+from edge_agent.services import build_services
+from edge_agent.web import create_app
+from guardrails.redactor import Redactor
+from tests.fakes import FakeDetector, HashEmbedder
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_KB = ROOT / "edge_agent" / "sample_kb"
+EDGE_AGENT = str(Path(sys.executable).with_name("edge-agent"))
+
+
+# --- fast: fakes for the model, detector and embedder; real Chroma and SQLite in tmp -------------
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings.from_mapping({"data_dir": tmp_path / "data", "models_dir": ROOT / "models",
+                                  "retrieval_min_score": 0.3, "queue_size": 1, "queue_wait_s": 0.2})
+
+
+@pytest.fixture
+def fake_services(settings: Settings):
+    knowledge = KnowledgeStore(settings.chroma_dir, HashEmbedder())
+    knowledge.ingest([SAMPLE_KB], settings.chunk_max_chars)
+    services = build_services(settings, model=MockModel(), redactor=Redactor(FakeDetector()), knowledge=knowledge)
+    yield services
+    services.store.close()
+
+
+@pytest.fixture
+def app(fake_services):
+    return create_app(services=fake_services)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+# --- real stack --------------------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def real_data_dir(tmp_path_factory) -> Path:
+    """A data directory with the sample knowledge base ingested by the real CLI."""
+    data = tmp_path_factory.mktemp("real") / "data"
+    subprocess.run([EDGE_AGENT, "--data-dir", str(data), "ingest", str(SAMPLE_KB)], check=True,
+                   capture_output=True, timeout=300)
+    return data
+
+
+@pytest.fixture(scope="session")
+def real_settings(real_data_dir: Path) -> Settings:
+    return Settings.from_mapping({"data_dir": real_data_dir, "models_dir": ROOT / "models"})
+
+
+@pytest.fixture(scope="session")
+def real_services(real_settings: Settings):
+    """The real model, real Chroma, real Presidio detector — built once for the session."""
+    services = build_services(real_settings)
+    yield services
+    services.store.close()
+
+
+class LiveServer:
+    """`edge-agent serve` in a subprocess, with its stdout/stderr captured to files."""
+
+    def __init__(self, data_dir: Path, port: int, env: dict[str, str]) -> None:
+        self.data_dir = data_dir
+        self.url = f"http://127.0.0.1:{port}"
+        self.stdout = data_dir.parent / f"serve-{port}.out"
+        self.stderr = data_dir.parent / f"serve-{port}.err"
+        self._out, self._err = self.stdout.open("wb"), self.stderr.open("wb")
+        self.proc = subprocess.Popen(
+            [EDGE_AGENT, "--data-dir", str(data_dir), "--models-dir", str(ROOT / "models"), "serve",
+             "--port", str(port)], stdout=self._out, stderr=self._err, env=env)
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited: {self.stderr.read_text(errors='replace')[-2000:]}")
+            try:
+                with urllib.request.urlopen(self.url + "/healthz", timeout=2) as r:
+                    if r.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.5)
+        raise RuntimeError("server did not become ready in 180 s")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self._out.close()
+        self._err.close()
+
+
+def start_server(data_dir: Path, **env_overrides: str) -> LiveServer:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EDGE_")}
+    env.update(env_overrides)
+    return LiveServer(data_dir, free_port(), env)
+
+
+@pytest.fixture(scope="session")
+def live_server(real_data_dir: Path):
+    server = start_server(real_data_dir)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def live_server_url(live_server: LiveServer) -> str:
+    return live_server.url
