@@ -135,10 +135,22 @@ def cmd_models(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_config(args: argparse.Namespace, settings: Settings) -> int:
-    """Print every setting with its current value and description."""
+    """Print every setting with its current value and description (or the README's Markdown table)."""
+    if args.markdown:
+        print(settings_markdown())
+        return 0
     for item in settings.describe():
         print(f"{item['env']:28} = {item['value']!s:24} {item['description']}")
     return 0
+
+
+def settings_markdown() -> str:
+    """The settings table of README.md, generated from the Settings fields."""
+    rows = ["| variable | default | what it does |", "| --- | --- | --- |"]
+    for item in Settings.load(environ={}).describe():
+        default = {None: "(none)", "": "(empty)"}.get(item["default"], item["default"])
+        rows.append(f"| `{item['env']}` | `{default}` | {item['description']} |")
+    return "\n".join(rows)
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
@@ -170,7 +182,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help='read JSON lines with a "text" field; add "redacted" and "entities"')
     models = sub.add_parser("models", help="list, verify or prepare GGUF models")
     models.add_argument("action", choices=("list", "verify", "prepare"))
-    sub.add_parser("config", help="show every setting, its value and what it does")
+    config = sub.add_parser("config", help="show every setting, its value and what it does")
+    config.add_argument("--markdown", action="store_true", help="print the settings table for README.md")
     return parser
 
 

@@ -64,8 +64,10 @@ class Settings:
     stream_drafts: bool = _f(False, "Stream model tokens before the grounding check has passed them.")
     # --- knowledge ----------------------------------------------------------------------------
     retrieval_top_k: int = _f(3, "Sources retrieved per question.", ge=1, le=20)
-    retrieval_min_score: float = _f(0.82, "Cosine similarity below which the knowledge base 'has no answer'.",
-                                    ge=0.0, le=1.0)
+    retrieval_min_score_zh: float = _f(0.855, "Cosine similarity below which a Chinese question 'has no answer'.",
+                                       ge=0.0, le=1.0)
+    retrieval_min_score_en: float = _f(0.845, "Cosine similarity below which an English question 'has no answer'.",
+                                       ge=0.0, le=1.0)
     chunk_max_chars: int = _f(600, "Longest knowledge chunk in characters.", ge=100, le=10_000)
     # --- privacy ------------------------------------------------------------------------------
     guard_min_score: float = _f(0.5, "Detections scoring below this are ignored.", ge=0.0, le=1.0)
@@ -75,6 +77,10 @@ class Settings:
                            ge=1, le=1_000_000)
     stream_holdback_chars: int = _f(32, "Characters the streaming guard holds back to catch split values.",
                                     ge=0, le=1000)
+
+    def min_score(self, lang: str) -> float:
+        """The retrieval threshold for a question's language."""
+        return self.retrieval_min_score_zh if lang == "zh" else self.retrieval_min_score_en
 
     # --- derived paths ------------------------------------------------------------------------
     @property

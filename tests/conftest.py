@@ -28,7 +28,7 @@ EDGE_AGENT = str(Path(sys.executable).with_name("edge-agent"))
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings.from_mapping({"data_dir": tmp_path / "data", "models_dir": ROOT / "models",
-                                  "retrieval_min_score": 0.3, "queue_size": 1, "queue_wait_s": 0.2})
+                                  "retrieval_min_score_zh": 0.3, "retrieval_min_score_en": 0.3, "queue_size": 1, "queue_wait_s": 0.2})
 
 
 @pytest.fixture

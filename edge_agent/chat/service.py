@@ -115,7 +115,7 @@ class ChatService:
         question = self.redactor.redact(text, session.vault)
         lang = detect_lang(text)
         hits = self.knowledge.search(self._query(session, question.text, lang), self.settings.retrieval_top_k, lang)
-        hits = [h for h in hits if h.score >= self.settings.retrieval_min_score]
+        hits = [h for h in hits if h.score >= self.settings.min_score(lang)]
         plan = "declined" if not hits else ("generate" if self.settings.answer_mode == "generate" else "quote")
         turn = Turn(sid, session, question, lang, hits, plan, time.monotonic())
         session.history.append(question.text)

@@ -1,4 +1,5 @@
 """The HTTP API on fakes: shapes, statuses, error bodies; the database state after a turn."""
+import dataclasses
 import json
 import threading
 
@@ -41,9 +42,7 @@ def test_generated_answer_passes_grounding(client, fake_services):
 
 
 def test_declined_when_nothing_matches(client, fake_services):
-    fake_services.knowledge.remove_document  # knowledge is real Chroma; ask something far from everything
-    client.application.extensions["edge_agent"].chat.settings = fake_services.settings.__class__.from_mapping(
-        {**{f: getattr(fake_services.settings, f) for f in ("data_dir", "models_dir")}, "retrieval_min_score": 0.99})
+    fake_services.chat.settings = dataclasses.replace(fake_services.settings, retrieval_min_score_en=0.99)
     body = chat(client, "zzzz qqqq xxxx").get_json()
     assert body["answer_kind"] == "declined" and body["sources"] == []
 

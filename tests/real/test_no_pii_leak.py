@@ -1,0 +1,72 @@
+"""No raw PII anywhere: plant values through every entry point, then scan every sink."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import EDGE_AGENT, start_server
+from tests.pii_values import MOBILE, NAME_EN, NAME_ZH, RESIDENT_ID, UNIONPAY_19, leak_forms, scan
+
+pytestmark = pytest.mark.slow
+
+VALUES = (UNIONPAY_19, RESIDENT_ID, MOBILE, NAME_ZH, NAME_EN)
+SPACED_CARD = " ".join(UNIONPAY_19[i:i + 4] for i in range(0, 19, 4))
+MESSAGES = (
+    f"我叫{NAME_ZH}，卡号{UNIONPAY_19}丢了，怎么挂失？",
+    f"身份证号{RESIDENT_ID}，手机{MOBILE}，信用卡临时额度怎么调？",
+    f"My name is {NAME_EN}, card {SPACED_CARD}, phone +86 {MOBILE}. How do I book the sleep clinic?",
+    f"卡号６２２２０２１２３４５６７８９０１２{UNIONPAY_19[-1]}被盗刷了，不是我本人操作",
+)
+
+
+def post(url: str, body: bytes) -> tuple[int, bytes]:
+    req = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=120) as r:
+            return r.status, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read()
+
+
+def test_no_raw_pii_in_any_sink(real_data_dir: Path, tmp_path: Path):
+    data = tmp_path / "data"
+    shutil.copytree(real_data_dir, data)
+    server = start_server(data)
+    responses: list[bytes] = []
+    try:
+        for i, message in enumerate(MESSAGES):
+            body = json.dumps({"session_id": f"leak-test-{i:04d}", "message": message}).encode()
+            for path in ("/api/chat", "/api/chat/stream"):
+                status, payload = post(server.url + path, body)
+                assert status == 200, payload[:300]
+                responses.append(payload)
+        # error paths carrying PII: too long, malformed JSON, bad session id
+        assert post(server.url + "/api/chat", json.dumps(
+            {"session_id": "leak-test-long", "message": MESSAGES[0] * 100}).encode())[0] == 413
+        assert post(server.url + "/api/chat", f'{{"message": "{UNIONPAY_19}"'.encode())[0] == 400
+        assert post(server.url + "/api/chat", json.dumps(
+            {"session_id": UNIONPAY_19 + "!", "message": MOBILE}).encode())[0] == 400
+    finally:
+        server.stop()
+    # The CLI entry points, with their stdout/stderr captured
+    cli_out = tmp_path / "cli.out"
+    with cli_out.open("wb") as out:
+        subprocess.run([EDGE_AGENT, "--data-dir", str(data), "ask", MESSAGES[1]], stdout=out, stderr=out,
+                       timeout=300, check=True)
+        subprocess.run([EDGE_AGENT, "--data-dir", str(data), "redact"], input="\n".join(MESSAGES).encode(),
+                       stdout=out, stderr=out, timeout=300, check=True)
+    answers = [json.loads(r) for r in responses[::2]]
+    assert all(a["redactions"] for a in answers)  # every message had something masked, with a notice
+    sinks = [p for p in data.rglob("*") if p.is_file()] + [server.stdout, server.stderr, cli_out]
+    assert any(p.suffix == ".log" for p in sinks) and any("sqlite" in p.name for p in sinks)
+    assert scan(sinks, VALUES) == []
+    # the replies themselves never carry the raw values either (placeholders at most)
+    for payload in responses:
+        text = payload.decode("utf-8")
+        assert not [form for v in VALUES for form in leak_forms(v) if form in text]
