@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, SAMPLE_KB
+from tests.pii_values import UNIONPAY_19
 
 pytestmark = pytest.mark.slow
 
@@ -40,7 +41,7 @@ def test_unanswerable_is_declined(real_services):
 
 
 def test_real_guard_masks_input_and_notice(real_services):
-    card = "6222 0212 3456 7890 123"
+    card = " ".join(UNIONPAY_19[i:i + 4] for i in range(0, 19, 4))
     reply = real_services.chat.answer("real-pipeline-4", f"我的卡号是{card}，信用卡临时额度怎么调？")
     assert [r.entity_type for r in reply.redactions] == ["CREDIT_CARD"]
     assert reply.notice and "银行卡号" in reply.notice
