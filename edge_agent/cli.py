@@ -25,6 +25,11 @@ def _logging(settings: Settings, redactor) -> None:
     setup_logging(settings, lambda s: redactor.redact(s).text)
 
 
+def _stop_on_sigterm(signum: int, frame: object) -> None:
+    """systemd's stop: end the server loop the same way Ctrl-C does."""
+    raise KeyboardInterrupt
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     """Serve the API and kiosk page with waitress until Ctrl-C or SIGTERM."""
     from waitress import create_server
@@ -36,7 +41,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     _logging(settings, redactor)
     app = create_app(settings, build_services(settings, redactor=redactor))
     server = create_server(app, host=settings.host, port=settings.port, threads=settings.threads)
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     print(f"edge-agent is serving. Open http://{settings.host}:{settings.port}/ in a browser "
           "(kiosk page). Press Ctrl-C to stop.", flush=True)
     try:

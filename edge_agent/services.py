@@ -11,6 +11,7 @@ from edge_agent.knowledge.store import KnowledgeStore
 from edge_agent.llm.backend import LanguageModel, LlamaModel
 from edge_agent.llm.gate import ModelGate
 from edge_agent.llm.manifest import resolve_model
+from edge_agent.llm.worker import ModelWorker
 from edge_agent.sessions import SessionRegistry
 from guardrails.redactor import Redactor
 
@@ -48,7 +49,7 @@ def build_services(settings: Settings, *, model: LanguageModel | None = None,
     redactor = redactor or build_redactor(settings)
     knowledge = knowledge or build_knowledge(settings)
     if model is None:
-        model = LlamaModel(resolve_model(settings), n_threads=settings.n_threads, seed=settings.seed)
+        model = ModelWorker(LlamaModel(resolve_model(settings), n_threads=settings.n_threads, seed=settings.seed))
     gate = ModelGate(settings.queue_size, settings.queue_wait_s)
     sessions = SessionRegistry(settings.session_idle_s, settings.max_sessions)
     store = ConversationStore(settings.db_path)
