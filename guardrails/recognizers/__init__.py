@@ -1,0 +1,1 @@
+"""PII recognizers: one Presidio recognizer per module, named after its class."""

@@ -1,0 +1,148 @@
+"""Base class: a Presidio PatternRecognizer with CJK-safe boundaries, label context and sub-span retry.
+
+Presidio's own context enhancer works on spaCy lemmas, which do not exist for Chinese, and its `\\b`
+fails between a Chinese character and a digit. Here context is a *label* right before the value
+("身份证号：", "card number is", "订单号"), found with a regex on the preceding characters, so
+it works the same for both languages:
+
+* a positive label raises the score (and unlocks context-only patterns and checksum-failure rescue);
+* a negative label (order, tracking, flight, invoice… numbers) suppresses the value entirely.
+
+Values are matched at every start position (overlapping), and a match whose checksum fails is
+retried with shorter ends cut at separators, so "6222 0297 0326 9637 2024" still yields the card.
+"""
+from __future__ import annotations
+
+from typing import ClassVar
+
+import regex
+from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
+
+# Boundaries that work next to CJK characters (Python's \b treats 卡 as a word character).
+B_START = r"(?<![0-9A-Za-z])"
+B_END = r"(?![0-9A-Za-z])"
+
+# What may stand between a label and its value: punctuation, spaces and a few filler words.
+LABEL_FILLER = (
+    r"(?:[\s:#=_()\[\]【】'\"“”‘’,.、/\-]|是|为|為|号码|號碼|号|號|码|碼|的|编号|"
+    r"(?<![a-z])(?:is|was|are|number|num|no|nr|id|code|of|on\s+file)(?![a-z]))*"
+)
+
+# Labels of values that look like identifiers but are not personal: keep them.
+NEGATIVE_CONTEXT: tuple[str, ...] = (
+    "订单", "单号", "运单", "快递", "物流", "工单", "流水", "交易", "航班", "车次", "座位", "房间",
+    "金额", "余额", "价格", "发票", "合同", "批次", "型号", "序列号", "条码", "验证码", "错误码",
+    "错误代码", "代码", "故障码", "取件码", "提货码", "会员号", "积分", "预约号", "排队号",
+    "order", "tracking", "track", "invoice", "ref", "reference", "transaction", "txn", "ticket",
+    "booking", "confirmation", "flight", "error", "serial", "sku", "model", "batch", "amount",
+    "shipment", "waybill", "parcel", "package", "receipt", "voucher", "coupon",
+)
+
+POSITIVE, NEUTRAL, NEGATIVE = 1, 0, -1
+LOOKBACK = 40
+
+
+def label_regex(words: tuple[str, ...]) -> regex.Pattern[str] | None:
+    """Compile "one of `words`, then only filler, then end of string" (None for no words)."""
+    if not words:
+        return None
+    alternatives = "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
+    return regex.compile(rf"(?:{alternatives}){LABEL_FILLER}$", regex.IGNORECASE)
+
+
+class ContextAwareRecognizer(PatternRecognizer):
+    """PatternRecognizer whose scores depend on checksums and on the label right before the value."""
+
+    ENTITY: ClassVar[str] = ""
+    PATTERNS: ClassVar[tuple[Pattern, ...]] = ()
+    CONTEXT: ClassVar[tuple[str, ...]] = ()
+    NEGATIVE: ClassVar[tuple[str, ...]] = NEGATIVE_CONTEXT
+    CONTEXT_ONLY: ClassVar[frozenset[str]] = frozenset()  # pattern names that need a positive label
+    CONTEXT_BOOST: ClassVar[float] = 0.35
+    RESCUE_SCORE: ClassVar[float | None] = None  # score when validation fails but a label is present
+    SEPARATORS: ClassVar[str] = " -."  # a failed match is retried with ends cut at these
+
+    def __init__(self, supported_language: str = "zh") -> None:
+        super().__init__(
+            supported_entity=self.ENTITY,
+            name=type(self).__name__,
+            supported_language=supported_language,
+            patterns=list(self.PATTERNS),
+            context=list(self.CONTEXT),
+            global_regex_flags=regex.DOTALL | regex.MULTILINE,
+        )
+        self._compiled = tuple(
+            (p, regex.compile(p.regex, regex.DOTALL | regex.MULTILINE)) for p in self.patterns
+        )
+        self._positive = label_regex(self.CONTEXT)
+        self._negative = label_regex(self.NEGATIVE)
+
+    def label_before(self, text: str, start: int) -> int:
+        """POSITIVE/NEGATIVE when a context/negative label ends right before `start`, else NEUTRAL."""
+        prefix = text[max(0, start - LOOKBACK):start]
+        if self._positive is not None and self._positive.search(prefix):
+            return POSITIVE
+        if self._negative is not None and self._negative.search(prefix):
+            return NEGATIVE
+        return NEUTRAL
+
+    def score_candidate(self, value: str, pattern: Pattern, label: int) -> float | None:
+        """Score one candidate value (None = not a detection)."""
+        if label == NEGATIVE or (pattern.name in self.CONTEXT_ONLY and label != POSITIVE):
+            return None
+        valid = self.validate_result(value)
+        if valid is False:
+            return self.RESCUE_SCORE if label == POSITIVE else None
+        score = pattern.score
+        if label == POSITIVE:
+            score = min(1.0, score + self.CONTEXT_BOOST)
+        return score
+
+    def _ends(self, text: str, start: int, end: int) -> list[int]:
+        """Candidate ends for a match: the full match, then each separator position, longest first."""
+        ends = [end]
+        if self.SEPARATORS:
+            ends.extend(i for i in range(end - 1, start, -1) if text[i] in self.SEPARATORS)
+        return ends
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: object = None,
+                regex_flags: int | None = None) -> list[RecognizerResult]:
+        """Find values in (normalised) `text`; `entities` filters like Presidio's."""
+        if entities and self.ENTITY not in entities:
+            return []
+        results: list[RecognizerResult] = []
+        for pattern, compiled in self._compiled:
+            has_value_group = "value" in compiled.groupindex
+            for match in compiled.finditer(text, overlapped=True):
+                start, end = match.span("value") if has_value_group else match.span()
+                if start < 0 or end <= start:
+                    continue
+                label = self.label_before(text, match.start())
+                for cut in self._ends(text, start, end):
+                    value = text[start:cut].rstrip(self.SEPARATORS)
+                    if not value:
+                        continue
+                    score = self.score_candidate(value, pattern, label)
+                    if score is not None and score > 0:
+                        results.append(self._result(start, start + len(value), score))
+                        break
+        return drop_contained(results)
+
+    def _result(self, start: int, end: int, score: float) -> RecognizerResult:
+        """Build a RecognizerResult carrying this recognizer's name (never the value)."""
+        return RecognizerResult(
+            entity_type=self.ENTITY, start=start, end=end, score=score,
+            recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                                  RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id},
+        )
+
+
+def drop_contained(results: list[RecognizerResult]) -> list[RecognizerResult]:
+    """Drop results contained in another result with at least the same score."""
+    ordered = sorted(results, key=lambda r: (-(r.end - r.start), -r.score, r.start))
+    kept: list[RecognizerResult] = []
+    for r in ordered:
+        if any(k.start <= r.start and r.end <= k.end and k.score >= r.score for k in kept):
+            continue
+        kept.append(r)
+    return sorted(kept, key=lambda r: r.start)

@@ -1,0 +1,46 @@
+"""ChineseNameRecognizer: surnames (incl. compound) after cues, before titles, before fields."""
+import pytest
+from faker import Faker
+
+from guardrails.recognizers.chinese_name_recognizer import ChineseNameRecognizer
+
+
+def found(text: str) -> list[str]:
+    return [text[r.start:r.end] for r in ChineseNameRecognizer().analyze(text, [])]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("我叫肖军轩，身份证号", ["肖军轩"]),            # 我叫 + 3 characters
+    ("患者朱丽，身份证", ["朱丽"]),                 # 患者 + 2 characters
+    ("我妈妈欧阳秀思的联系电话", ["欧阳秀思"]),       # compound surname
+    ("我叫上官志丽，", ["上官志丽"]),                # compound surname 上官
+    ("患者高一，预约", ["高一"]),                   # ambiguous surname ending at punctuation
+    ("联系人：李四，电话", ["李四"]),                # label with a colon
+    ("请联系王先生处理", ["王"]),                   # surname before a title
+    ("张伟的身份证丢了", ["张伟"]),                  # name before a field word
+    ("收件人 诸葛梓伟 13800138000", ["诸葛梓伟"]),   # space after the cue
+])
+def test_valid(text, expected):
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "主任医生说没事",           # 任 inside 主任 is not a name
+    "患者需要空腹",             # 需 is not a surname
+    "我是来咨询信用卡的",        # ambiguous 来 after a weak cue
+    "请问你们周末营业吗？",       # no cue at all
+    "患者高血压很严重",          # ambiguous 高 running into a word
+])
+def test_invalid(text):
+    assert found(text) == []
+
+
+def test_faker_names_after_cues():
+    fake = Faker("zh_CN")
+    fake.seed_instance(11)
+    hits = total = 0
+    for _ in range(100):
+        name = fake.name()
+        total += 1
+        hits += name in found(f"联系人{name}，电话见附件")
+    assert hits / total >= 0.95

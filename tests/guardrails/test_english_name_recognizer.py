@@ -1,0 +1,45 @@
+"""EnglishNameRecognizer: cue phrases always; spaCy NER PERSON when a pipeline is given."""
+import pytest
+
+from guardrails.recognizers.english_name_recognizer import EnglishNameRecognizer, load_ner
+
+
+@pytest.fixture(scope="module")
+def with_ner():
+    return EnglishNameRecognizer(nlp=load_ner())
+
+
+def found(recognizer: EnglishNameRecognizer, text: str) -> list[str]:
+    return [text[r.start:r.end] for r in recognizer.analyze(text, [])]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("This is Lucas Davis, my SSN is", ["Lucas Davis"]),              # weak cue, two words
+    ("failed, my name is Sophia Anderson.", ["Sophia Anderson"]),     # strong cue
+    ("Dear Ms. Johnson,", ["Johnson"]),                               # title + surname
+    ("Mr. Zhang Wei called", ["Zhang Wei"]),                           # romanised Chinese name
+    ("联系人：John Smith，电话", ["John Smith"]),                       # Chinese cue, English name
+])
+def test_cue_names(text, expected):
+    assert found(EnglishNameRecognizer(), text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "This is Bank of China customer service",   # organisation after a weak cue
+    "I am Calling about my card",               # stop word after a weak cue
+    "This is urgent",                           # lower case
+])
+def test_cue_non_names(text):
+    assert found(EnglishNameRecognizer(), text) == []
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Please ask Jennifer Wilson to call back.", "Jennifer Wilson"),   # no cue: NER
+    ("Robert Martin visited the branch yesterday.", "Robert Martin"),  # sentence start: NER
+])
+def test_ner_names(with_ner, text, name):
+    assert name in found(with_ner, text)
+
+
+def test_ner_ignores_codes(with_ner):
+    assert found(with_ner, "Flight CA1850 was delayed, error E1001.") == []
