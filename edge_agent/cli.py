@@ -10,6 +10,8 @@ from typing import Any, Callable, Sequence
 
 from edge_agent.config import Settings, SettingsError
 from edge_agent.errors import EdgeError
+from guardrails.keys import KeyFileError
+from guardrails.policy import PolicyError
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -139,6 +141,26 @@ def cmd_models(args: argparse.Namespace, settings: Settings) -> int:
     return 1 if failed else 0
 
 
+def cmd_keys(args: argparse.Namespace, settings: Settings) -> int:
+    """Create the recovery key pair for the encrypt operator."""
+    from guardrails.keys import generate_recovery_keypair
+
+    public = Path(args.public_out or settings.data_dir / "keys" / "recovery.pub.pem")
+    generate_recovery_keypair(Path(args.private_out), public)
+    print(f"private key: {args.private_out} (mode 0600) — move it OFF this box; it alone can recover values")
+    print(f"public key:  {public} — set recovery_public_key_file to this path")
+    return 0
+
+
+def cmd_reveal(args: argparse.Namespace, settings: Settings) -> int:
+    """Decrypt <ENC:…> tokens on stdin with the off-box private key (for a compliance officer)."""
+    from guardrails.keys import load_private_key
+    from guardrails.operators import decrypt_text
+
+    sys.stdout.write(decrypt_text(sys.stdin.read(), load_private_key(Path(args.private_key))))
+    return 0
+
+
 def cmd_config(args: argparse.Namespace, settings: Settings) -> int:
     """Print every setting with its current value and description (or the README's Markdown table)."""
     if args.markdown:
@@ -160,7 +182,7 @@ def settings_markdown() -> str:
 
 COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "serve": cmd_serve, "ingest": cmd_ingest, "ask": cmd_ask, "redact": cmd_redact,
-    "models": cmd_models, "config": cmd_config,
+    "models": cmd_models, "config": cmd_config, "keys": cmd_keys, "reveal": cmd_reveal,
 }
 
 
@@ -187,6 +209,12 @@ def build_parser() -> argparse.ArgumentParser:
                         help='read JSON lines with a "text" field; add "redacted" and "entities"')
     models = sub.add_parser("models", help="list, verify or prepare GGUF models")
     models.add_argument("action", choices=("list", "verify", "prepare"))
+    keys = sub.add_parser("keys", help="create the recovery key pair for the encrypt operator")
+    keys.add_argument("action", choices=("recovery-keypair",))
+    keys.add_argument("--private-out", required=True, help="where to write the private key (then move it off the box)")
+    keys.add_argument("--public-out", help="where to write the public key (default data_dir/keys/recovery.pub.pem)")
+    reveal = sub.add_parser("reveal", help="decrypt <ENC:…> tokens on stdin with the recovery private key")
+    reveal.add_argument("--private-key", required=True)
     config = sub.add_parser("config", help="show every setting, its value and what it does")
     config.add_argument("--markdown", action="store_true", help="print the settings table for README.md")
     return parser
@@ -198,7 +226,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = _settings(args)
         return COMMANDS[args.command](args, settings)
-    except SettingsError as exc:
+    except (SettingsError, PolicyError, KeyFileError) as exc:
         print(f"edge-agent: configuration error: {exc}", file=sys.stderr)
         return 2
     except EdgeError as exc:

@@ -77,6 +77,13 @@ class Settings:
                            ge=1, le=1_000_000)
     stream_holdback_chars: int = _f(32, "Characters the streaming guard holds back to catch split values.",
                                     ge=0, le=1000)
+    redaction_policy: str = _f("", "Operator per entity type, e.g. 'CREDIT_CARD=mask,US_SSN=pseudonym'; "
+                               "operators: placeholder (default), mask (last four digits), pseudonym (keyed "
+                               "HMAC-SHA256), encrypt (AES-GCM, recoverable only with the off-box private key).")
+    pseudonym_key_file: Path | None = _f(None, "Secret for pseudonyms; default data_dir/keys/pseudonym.key "
+                                         "(created with mode 0600 on first use).")
+    recovery_public_key_file: Path | None = _f(None, "X25519 public key (PEM) for the encrypt operator; the private "
+                                               "half stays off the box (`edge-agent keys recovery-keypair`).")
 
     def min_score(self, lang: str) -> float:
         """The retrieval threshold for a question's language."""

@@ -13,6 +13,8 @@ from edge_agent.llm.gate import ModelGate
 from edge_agent.llm.manifest import resolve_model
 from edge_agent.llm.worker import ModelWorker
 from edge_agent.sessions import SessionRegistry
+from guardrails.keys import load_or_create_secret, load_public_key
+from guardrails.policy import PolicyError, RedactionPolicy, parse_rules
 from guardrails.redactor import Redactor
 
 
@@ -30,11 +32,26 @@ class Services:
     chat: ChatService
 
 
+def build_policy(settings: Settings) -> RedactionPolicy:
+    """The redaction policy from settings, with the keys its operators need."""
+    rules = parse_rules(settings.redaction_policy)
+    used = set(rules.values())
+    key = None
+    if "pseudonym" in used:
+        key = load_or_create_secret(settings.pseudonym_key_file or settings.data_dir / "keys" / "pseudonym.key")
+    public = None
+    if "encrypt" in used:
+        if settings.recovery_public_key_file is None:
+            raise PolicyError("redaction_policy uses encrypt but recovery_public_key_file is not set")
+        public = load_public_key(settings.recovery_public_key_file)
+    return RedactionPolicy(rules, pseudonym_key=key, recovery_key=public)
+
+
 def build_redactor(settings: Settings) -> Redactor:
-    """The real bilingual detector wrapped in a placeholder redactor (loads spaCy: ~1-2 s)."""
+    """The real bilingual detector behind the deployment's redaction policy (loads spaCy: ~1 s)."""
     from guardrails.detector import build_detector
 
-    return Redactor(build_detector(), min_score=settings.guard_min_score)
+    return Redactor(build_detector(), min_score=settings.guard_min_score, policy=build_policy(settings))
 
 
 def build_knowledge(settings: Settings) -> KnowledgeStore:

@@ -5,6 +5,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Protocol, Sequence
 
+from guardrails.policy import DEFAULT_POLICY, RedactionPolicy
 from guardrails.types import Detection
 from guardrails.vault import SessionVault
 
@@ -21,7 +22,7 @@ class DetectorLike(Protocol):
 
 @dataclass(frozen=True)
 class RedactedEntity:
-    """A replaced span: its type, offsets into the original text, score and placeholder (never the value)."""
+    """A replaced span: its type, offsets into the original text, score and replacement (never the value)."""
 
     entity_type: str
     start: int
@@ -54,32 +55,30 @@ class Redaction:
 
 
 class Redactor:
-    """Detects and replaces; placeholders come from the session's vault so they stay stable."""
+    """Detects and replaces each value with what the policy's Presidio operator gives (default: placeholders).
 
-    def __init__(self, detector: DetectorLike, min_score: float = 0.5) -> None:
-        from presidio_anonymizer import AnonymizerEngine
+    The splice is done here rather than by ``AnonymizerEngine`` because the engine merges neighbouring
+    values of one type (two phone numbers separated by a space become one), which would break counts.
+    """
 
+    def __init__(self, detector: DetectorLike, min_score: float = 0.5,
+                 policy: RedactionPolicy = DEFAULT_POLICY) -> None:
         self._detector = detector
         self._min_score = min_score
-        self._anonymizer = AnonymizerEngine()
+        self.policy = policy
 
     def redact(self, text: str, vault: SessionVault | None = None) -> Redaction:
-        """Redact text; without a vault, numbering is local to this call."""
-        from presidio_anonymizer.entities import OperatorConfig, RecognizerResult
-
+        """Redact text; without a vault, placeholder numbering is local to this call."""
         vault = vault if vault is not None else SessionVault()
         found = [d for d in self._detector.detect(text) if d.score >= self._min_score]
         if not found:
             return Redaction(text, ())
         entities = tuple(RedactedEntity(d.entity_type, d.start, d.end, d.score, d.recognizer,
-                                        vault.placeholder_for(d.entity_type, text[d.start:d.end]))
+                                        self.policy.replace(d.entity_type, text[d.start:d.end], vault))
                          for d in found)
-        placeholders: dict[str, dict[str, str]] = {}
+        pieces, pos = [], 0
         for e in entities:
-            placeholders.setdefault(e.entity_type, {})[text[e.start:e.end]] = e.placeholder
-        results = [RecognizerResult(e.entity_type, e.start, e.end, e.score) for e in entities]
-        # Presidio's custom operator receives only the value: one operator per type maps it to its placeholder.
-        operators = {t: OperatorConfig("custom", {"lambda": table.__getitem__}) for t, table in placeholders.items()}
-        out = self._anonymizer.anonymize(text=text, analyzer_results=results, operators=operators)
-        return Redaction(out.text, entities)
-
+            pieces += [text[pos:e.start], e.placeholder]
+            pos = e.end
+        pieces.append(text[pos:])
+        return Redaction("".join(pieces), entities)

@@ -79,3 +79,22 @@ def test_serve_prints_address_and_stops_cleanly(real_data_dir: Path, tmp_path: P
     server.stop()
     out = server.stdout.read_text()
     assert server.url + "/" in out and "stopped" in out
+
+
+def test_encrypt_policy_end_to_end_and_reveal(tmp_path: Path):
+    officer, public = tmp_path / "officer.pem", tmp_path / "data" / "keys" / "recovery.pub.pem"
+    made = run("--data-dir", str(tmp_path / "data"), "keys", "recovery-keypair", "--private-out", str(officer))
+    assert made.returncode == 0 and public.exists()
+    import os
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("EDGE_")},
+           "EDGE_REDACTION_POLICY": "CREDIT_CARD=encrypt,PHONE_NUMBER=mask",
+           "EDGE_RECOVERY_PUBLIC_KEY_FILE": str(public)}
+    proc = subprocess.run([EDGE_AGENT, "redact"], input=f"卡号{UNIONPAY_19}，手机{MOBILE}", capture_output=True,
+                          text=True, env=env, timeout=300)
+    assert proc.returncode == 0 and UNIONPAY_19 not in proc.stdout and "<ENC:CREDIT_CARD:" in proc.stdout
+    assert "*******5678" in proc.stdout
+    back = run("reveal", "--private-key", str(officer), stdin=proc.stdout)
+    assert back.stdout.startswith(f"卡号{UNIONPAY_19}，")
+    missing_key = subprocess.run([EDGE_AGENT, "redact"], input="x", capture_output=True, text=True, timeout=300,
+                                 env={**env, "EDGE_RECOVERY_PUBLIC_KEY_FILE": ""})
+    assert missing_key.returncode == 2 and "recovery_public_key_file" in missing_key.stderr

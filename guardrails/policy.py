@@ -1,0 +1,62 @@
+"""The deployment's redaction policy: which operator each entity type gets (default: typed placeholders)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
+
+from guardrails.operators import HmacPseudonym, MaskLastFour, RecoverableEncrypt, TypedPlaceholder
+from guardrails.vault import SessionVault
+
+OPERATORS = {
+    "placeholder": TypedPlaceholder(),
+    "mask": MaskLastFour(),
+    "pseudonym": HmacPseudonym(),
+    "encrypt": RecoverableEncrypt(),
+}
+
+
+class PolicyError(ValueError):
+    """The policy names an unknown operator, or lacks the key an operator needs."""
+
+
+def parse_rules(spec: str) -> dict[str, str]:
+    """Read 'CREDIT_CARD=mask, US_SSN=pseudonym' into {type: operator}."""
+    rules: dict[str, str] = {}
+    for part in filter(None, (p.strip() for p in spec.split(","))):
+        entity_type, sep, name = (s.strip() for s in part.partition("="))
+        if not sep or not entity_type or name not in OPERATORS:
+            raise PolicyError(f"bad redaction rule {part!r}: use TYPE=one of {', '.join(OPERATORS)}")
+        rules[entity_type.upper()] = name
+    return rules
+
+
+@dataclass(frozen=True)
+class RedactionPolicy:
+    """Entity type → operator name, plus the keys the chosen operators need."""
+
+    rules: Mapping[str, str] = field(default_factory=dict)
+    pseudonym_key: bytes | None = field(default=None, repr=False)
+    recovery_key: X25519PublicKey | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        used = set(self.rules.values())
+        if "pseudonym" in used and not self.pseudonym_key:
+            raise PolicyError("the pseudonym operator needs a pseudonym key")
+        if "encrypt" in used and self.recovery_key is None:
+            raise PolicyError("the encrypt operator needs the recovery public key (recovery_public_key_file)")
+
+    def operator_name(self, entity_type: str) -> str:
+        """The operator for an entity type."""
+        return self.rules.get(entity_type, "placeholder")
+
+    def replace(self, entity_type: str, value: str, vault: SessionVault) -> str:
+        """The text that stands in for a value under this policy."""
+        name = self.operator_name(entity_type)
+        params: dict[str, Any] = {"entity_type": entity_type, "vault": vault, "key": self.pseudonym_key,
+                                  "public_key": self.recovery_key}
+        return OPERATORS[name].operate(value, params)
+
+
+DEFAULT_POLICY = RedactionPolicy()
