@@ -87,6 +87,11 @@ def clean_message(message: object, max_chars: int) -> str:
     return text
 
 
+def source_title(hit: Hit) -> str:
+    """What the customer sees for a source: the document title and, when there is one, the section."""
+    return f"{hit.title} · {hit.section}" if hit.section and hit.section != hit.title else hit.title
+
+
 def session_tag(session_id: str) -> str:
     """A short hash of a session id, for logs."""
     return hashlib.sha256(session_id.encode()).hexdigest()[:10]
@@ -136,7 +141,7 @@ class ChatService:
         try:
             redactions = turn.question.counts
             notice = masked_notice(turn.lang, [c.entity_type for c in redactions]) if redactions else None
-            sources = tuple(SourceRef(h.chunk_id, h.title, round(h.score, 3)) for h in turn.hits)
+            sources = tuple(SourceRef(h.chunk_id, source_title(h), round(h.score, 3)) for h in turn.hits)
             yield "meta", {"session_id": turn.session_id, "sources": [asdict(s) for s in sources],
                            "redactions": [{"type": r.entity_type, "count": r.count} for r in redactions],
                            "notice": notice}
@@ -197,9 +202,10 @@ class ChatService:
             output_entities=[{"type": r.entity_type, "count": r.count} for r in output],
             sources=[asdict(s) for s in reply.sources], model_id=self.model.model_id,
             guard_version=GUARD_VERSION, grounding=verdict))
-        log.info("turn session=%s lang=%s kind=%s grounding=%s sources=%d entities=%s ms=%d",
+        log.info("turn session=%s lang=%s kind=%s grounding=%s sources=%d entities=%s recognizers=%s ms=%d",
                  session_tag(turn.session_id), turn.lang, reply.answer_kind, verdict, len(reply.sources),
                  ",".join(f"{c['type']}:{c['count']}" for c in counts) or "none",
+                 ",".join(sorted({e.recognizer for e in turn.question.entities})) or "none",
                  (time.monotonic() - turn.started) * 1000)
 
     def answer(self, session_id: object, message: object) -> ChatReply:
