@@ -6,7 +6,7 @@ from typing import ClassVar
 from presidio_analyzer import Pattern
 
 from guardrails.normalize import digits_only
-from guardrails.recognizers.context_aware_recognizer import B_END, B_START, ContextAwareRecognizer
+from guardrails.recognizers.context_aware_recognizer import B_END, B_START, GROUP_SEP, ContextAwareRecognizer
 
 # (prefix, lengths): issuer identification numbers a customer's card may start with.
 ISSUERS: tuple[tuple[str, frozenset[int]], ...] = (
@@ -48,7 +48,7 @@ class BankCardRecognizer(ContextAwareRecognizer):
 
     ENTITY = "CREDIT_CARD"
     PATTERNS: ClassVar[tuple[Pattern, ...]] = (
-        Pattern("card", B_START + r"(?P<value>\d(?:[ \-.]?\d){12,18})" + B_END, 0.9),
+        Pattern("card", B_START + r"(?P<value>\d(?:" + GROUP_SEP + r"?\d){12,18})" + B_END, 0.9),
     )
     CONTEXT = ("卡号", "银行卡", "信用卡", "储蓄卡", "借记卡", "贷记卡", "银联卡", "卡", "账号", "帐号",
                "账户", "帐户", "card", "credit card", "debit card", "account", "acct", "visa",

@@ -1,11 +1,20 @@
-"""Presidio's IP address recognizer with ASCII word boundaries (so "地址192.168.1.10。" matches)."""
+"""Presidio's IP address recognizer with ASCII word boundaries (so "地址192.168.1.10。" matches).
+
+Four-part version numbers look like IPv4 addresses ("客户端版本13.5.91.81", "v10.0.19.1"): a value
+right after a version label, or glued to a "v", is a version string and is kept.
+"""
 from __future__ import annotations
 
 import regex
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.predefined_recognizers import IpRecognizer
 
+from guardrails.recognizers.context_aware_recognizer import LOOKBACK, label_regex
+
 ASCII_FLAGS = regex.DOTALL | regex.MULTILINE | regex.IGNORECASE | regex.ASCII
+VERSION_LABELS: tuple[str, ...] = ("version", "ver", "build", "release", "firmware", "固件", "版本", "版本号",
+                                   "系统版本", "客户端版本", "app", "ios", "android", "windows")
+_VERSION_LABEL = label_regex(VERSION_LABELS)
 
 
 class CjkSafeIpRecognizer(IpRecognizer):
@@ -22,4 +31,12 @@ class CjkSafeIpRecognizer(IpRecognizer):
             return []
         if "." not in text and ":" not in text:
             return []
-        return super().analyze(text, entities, nlp_artifacts, ASCII_FLAGS)
+        results = super().analyze(text, entities, nlp_artifacts, ASCII_FLAGS)
+        return [r for r in results if not self._is_version(text, r.start)]
+
+    @staticmethod
+    def _is_version(text: str, start: int) -> bool:
+        """True when a version label, or a "v"/"V" glued to the value, stands right before it."""
+        if start > 0 and text[start - 1] in "vV" and (start == 1 or not text[start - 2].isalpha()):
+            return True
+        return _VERSION_LABEL is not None and _VERSION_LABEL.search(text[max(0, start - LOOKBACK):start]) is not None

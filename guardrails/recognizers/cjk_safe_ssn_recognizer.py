@@ -16,6 +16,7 @@ class CjkSafeSsnRecognizer(UsSsnRecognizer):
     CONTEXT = ["social security", "social security number", "ssn", "ssns", "ssid", "社会安全号",
                "社会保障号码", "社安号"]
     CONTEXT_BOOST = 0.35
+    LABELLED_SCORE = 0.85  # any valid SSN shape (even a bare 9-digit run) right after an SSN label
 
     def __init__(self, supported_language: str = "en") -> None:
         super().__init__(supported_language=supported_language, context=list(self.CONTEXT),
@@ -25,11 +26,11 @@ class CjkSafeSsnRecognizer(UsSsnRecognizer):
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: object = None,
                 regex_flags: int | None = None) -> list[RecognizerResult]:
-        """Presidio's matches, boosted when an SSN label stands right before them."""
+        """Presidio's matches; right after an SSN label every valid shape scores LABELLED_SCORE."""
         if entities and "US_SSN" not in entities:
             return []
         results = super().analyze(text, entities, nlp_artifacts, ASCII_FLAGS)
         for r in results:
             if self._label is not None and self._label.search(text[max(0, r.start - 40):r.start]):
-                r.score = min(1.0, r.score + self.CONTEXT_BOOST)
+                r.score = max(self.LABELLED_SCORE, min(1.0, r.score + self.CONTEXT_BOOST))
         return results

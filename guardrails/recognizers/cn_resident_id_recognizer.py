@@ -7,7 +7,7 @@ from typing import ClassVar
 from presidio_analyzer import Pattern
 
 from guardrails.normalize import digits_only
-from guardrails.recognizers.context_aware_recognizer import B_END, B_START, ContextAwareRecognizer
+from guardrails.recognizers.context_aware_recognizer import B_END, B_START, GROUP_SEP, ContextAwareRecognizer
 
 # Province-level codes (first two digits) of GB/T 2260, plus 71/81/82/83 for Taiwan, HK, Macau
 # and the residence permits of their residents.
@@ -17,7 +17,7 @@ PROVINCES: frozenset[str] = frozenset(
 )
 WEIGHTS: tuple[int, ...] = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
-SEP = r"[ \-]?"
+SEP = GROUP_SEP + "?"
 
 
 def check_char(first17: str) -> str:

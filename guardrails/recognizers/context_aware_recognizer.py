@@ -21,6 +21,8 @@ from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 # Boundaries that work next to CJK characters (Python's \b treats 卡 as a word character).
 B_START = r"(?<![0-9A-Za-z])"
 B_END = r"(?![0-9A-Za-z])"
+# Between digit groups customers type one separator, sometimes doubled or padded: "6222  0297", "0755 - 8888".
+GROUP_SEP = r"(?:[ \-.]|\s{2,3}|\s?[\-.]\s?)"
 
 # What may stand between a label and its value: punctuation, spaces and a few filler words.
 LABEL_FILLER = (

@@ -8,8 +8,8 @@ import phonenumbers
 from presidio_analyzer import Pattern
 
 from guardrails.normalize import digits_only
-from guardrails.recognizers.cn_phone_recognizer import PHONE_CONTEXT
-from guardrails.recognizers.context_aware_recognizer import B_END, ContextAwareRecognizer
+from guardrails.recognizers.cn_phone_recognizer import PHONE_CONTEXT, is_service_number
+from guardrails.recognizers.context_aware_recognizer import B_END, POSITIVE, ContextAwareRecognizer
 
 P_START = r"(?<![0-9A-Za-z\-_/+])"
 # Regions tried for numbers written without a country code (after a phone label).
@@ -31,6 +31,15 @@ class IntlPhoneRecognizer(ContextAwareRecognizer):
     )
     CONTEXT = PHONE_CONTEXT
     CONTEXT_ONLY = frozenset({"labelled (context)"})
+    SEPARATORS = ""  # "1-800-432-1000" cut to "1-800-432" would be a (wrong) valid number
+    LABELLED_POSSIBLE_SCORE = 0.6  # after a phone label, a *possible* (not yet allocated) number counts
+
+    def score_candidate(self, value, pattern, label):  # type: ignore[override]
+        """As the base class; after a phone label, numbers libphonenumber calls possible also count."""
+        score = super().score_candidate(value, pattern, label)
+        if score is None and label == POSITIVE and pattern.name in self.CONTEXT_ONLY:
+            return self.LABELLED_POSSIBLE_SCORE if possible_personal_number(digits_only(value)) else None
+        return score
 
     def validate_result(self, pattern_text: str) -> bool:
         """libphonenumber: valid for +CC numbers; NANP digit rules; possible in a region after a label."""
@@ -40,16 +49,44 @@ class IntlPhoneRecognizer(ContextAwareRecognizer):
                 number = phonenumbers.parse("+" + text.lstrip("+")[2:] if text.startswith("00") else text, None)
             except phonenumbers.NumberParseException:
                 return False
+            if is_service_number(number):
+                return False
             return phonenumbers.is_valid_number(number) or phonenumbers.is_possible_number(number)
         digits = digits_only(text)
+        if service_line_digits(digits):
+            return False
         if len(digits) == 11 and digits[0] == "1":
             digits = digits[1:]
         if len(digits) == 10 and digits[0] in "23456789" and digits[3] in "23456789":
             return True
         for region in REGIONS:
             try:
-                if phonenumbers.is_valid_number(phonenumbers.parse(digits, region)):
-                    return True
+                number = phonenumbers.parse(digits, region)
             except phonenumbers.NumberParseException:
                 continue
+            if phonenumbers.is_valid_number(number):
+                return not is_service_number(number)
         return False
+
+
+def possible_personal_number(digits: str) -> bool:
+    """A possible (right length, maybe unallocated) 8+ digit number in one of REGIONS, not a service line."""
+    if len(digits) < 8 or service_line_digits(digits):
+        return False
+    for region in REGIONS:
+        try:
+            number = phonenumbers.parse(digits, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_possible_number(number) and not is_service_number(number):
+            return True
+    return False
+
+
+def service_line_digits(digits: str) -> bool:
+    """CN 400 business lines written without a country code (see cn_phone_recognizer).
+
+    800-xxx-xxxx is left to count as a phone: it is also the US toll-free format that customers give
+    as their own call-back number, and CN 800 lines have largely moved to 400.
+    """
+    return len(digits) == 10 and digits[:3] == "400"

@@ -22,6 +22,8 @@ def found(text: str) -> list[str]:
     ("6222 0297 0326 9637 2024年", ["6222 0297 0326 9637"]),             # trailing group is not part of it
     ("卡号6222\u200b0297\u200b0326\u200b9637", ["6222029703269637"]),     # zero-width joiners removed
     ("银行卡号：6222029703269638", ["6222029703269638"]),                  # Luhn fails but labelled: rescue
+    ("卡号:6222  0297  0326  9637已挂失", ["6222  0297  0326  9637"]),      # doubled spaces between groups
+    ("card 6222.0297.0326.9637 ok", ["6222.0297.0326.9637"]),              # dotted groups
 ])
 def test_valid(text, expected):
     assert found(text) == expected

@@ -19,6 +19,13 @@ def found(text: str) -> list[str]:
     ("请联系王先生处理", ["王"]),                   # surname before a title
     ("张伟的身份证丢了", ["张伟"]),                  # name before a field word
     ("收件人 诸葛梓伟 13800138000", ["诸葛梓伟"]),   # space after the cue
+    ("参会人员：张伟、李娜和王芳。", ["张伟", "李娜", "王芳"]),  # a list of names, no cue
+    ("王芳 110105194912310021", ["王芳"]),           # a name right before an ID number
+    ("给徐梅转账5000元", ["徐梅"]),                  # verb cue, name before a verb word
+    ("患者黄倩明天复诊", ["黄倩"]),                  # everyday-word surname before a time word
+    ("客户高莉要求退款", ["高莉"]),                  # everyday-word surname before a predicate
+    ("高彬女士您好", ["高彬"]),                      # everyday-word surname before 女士
+    ("收款人：赖超，账号", ["赖超"]),                # 赖 (a common surname) after 收款人
 ])
 def test_valid(text, expected):
     assert found(text) == expected
@@ -30,6 +37,10 @@ def test_valid(text, expected):
     "我是来咨询信用卡的",        # ambiguous 来 after a weak cue
     "请问你们周末营业吗？",       # no cue at all
     "患者高血压很严重",          # ambiguous 高 running into a word
+    "挂失后补办新卡：费用和时间",  # 费用 is a word, not a name in a list
+    "同一就诊人连续3次预约",      # 连续 after a cue is a word
+    "这位高级经理说",            # 高级 before a professional title
+    "帮查一下余额 123456",       # 查 after 帮 is a verb; 余额 before a number is a word
 ])
 def test_invalid(text):
     assert found(text) == []

@@ -23,6 +23,9 @@ def found(text: str) -> list[str]:
     ("座机 (010) 6552-9988 转 123", ["(010) 6552-9988 转 123"]),  # landline, parentheses, extension
     ("请拨打021-63211234", ["021-63211234"]),                  # landline with dash
     ("座机 02163211234", ["02163211234"]),                     # landline run after a label
+    ("电话(021)6234 5678找我", ["(021)6234 5678"]),            # bracketed area code, no space after
+    ("手机139  1234  5678", ["139  1234  5678"]),              # doubled spaces
+    ("电话(+86)13912345678。", ["(+86)13912345678"]),          # bracketed country code
 ])
 def test_valid(text, expected):
     assert found(text) == expected
@@ -35,6 +38,8 @@ def test_valid(text, expected):
     "12800138000",                   # 12x is not a mobile range
     "编码 02163211234",               # landline-shaped run without a phone label
     "138001380001",                  # 12 digits
+    "客服热线400-820-8820",            # CN 400 business line: an institution's, kept
+    "拨打 0400-820-8820",              # 400 number with a trunk 0: shared cost
 ])
 def test_invalid(text):
     assert found(text) == []

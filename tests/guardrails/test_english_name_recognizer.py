@@ -19,6 +19,12 @@ def found(recognizer: EnglishNameRecognizer, text: str) -> list[str]:
     ("Dear Ms. Johnson,", ["Johnson"]),                               # title + surname
     ("Mr. Zhang Wei called", ["Zhang Wei"]),                           # romanised Chinese name
     ("联系人：John Smith，电话", ["John Smith"]),                       # Chinese cue, English name
+    ("hi my name is kathryn smith and i lost my card", ["kathryn smith"]),  # lower case after a strong cue
+    ("Cardholder: BRENDA VALENZUELA", ["BRENDA VALENZUELA"]),           # ALL CAPS after a strong cue
+    ("我是Tracy W. Flores，想改预约", ["Tracy W. Flores"]),              # middle initial after a weak cue
+    ("I'm Kevin, the patient's daughter", ["Kevin"]),                    # one word, then a comma
+    ("Thanks, Justin", ["Justin"]),                                      # sign-off at the end
+    ("Urgent - GARY HUERTA here, I want", ["GARY HUERTA"]),              # self-introduction in capitals
 ])
 def test_cue_names(text, expected):
     assert found(EnglishNameRecognizer(), text) == expected
@@ -28,6 +34,10 @@ def test_cue_names(text, expected):
     "This is Bank of China customer service",   # organisation after a weak cue
     "I am Calling about my card",               # stop word after a weak cue
     "This is urgent",                           # lower case
+    "my name is wrong on the card",             # common words after a strong cue
+    "my name is on the account",                # stop words after a strong cue
+    "Thanks, Have a nice day",                  # sign-off not followed by a name at the end
+    "I'm Sorry, the ATM ate my card",           # a capitalised common word
 ])
 def test_cue_non_names(text):
     assert found(EnglishNameRecognizer(), text) == []

@@ -17,6 +17,9 @@ def found(text: str) -> list[str]:
     ("My phone is +44 20 7946 0958", ["+44 20 7946 0958"]),         # UK international
     ("香港电话+852 9123 4567", ["+852 9123 4567"]),                  # HK international touching CJK
     ("电话：9123 4567", ["9123 4567"]),                              # HK national after a label
+    ("call me back at 833-368-7448", ["833-368-7448"]),              # US toll-free given as own number
+    ("please call me on 5265 8184 later", ["5265 8184"]),           # possible HK number after "call me on"
+    ("my number is 07700 900123.", ["07700 900123"]),                # UK drama-range mobile: possible
 ])
 def test_valid(text, expected):
     assert found(text) == expected
@@ -28,6 +31,8 @@ def test_valid(text, expected):
     "code 9123 4567",                 # no phone label
     "invoice (603) 579-8023",         # invoice label
     "area 103-579-8023",              # NANP area code cannot start with 1
+    "call 400-820-8820 for help",     # CN 400 business line after a phone label
+    "call 4008208820",                # the same, compact
 ])
 def test_invalid(text):
     assert found(text) == []

@@ -15,6 +15,7 @@ def found(text: str) -> list[str]:
     ("社保卡号：GZ12345678", ["GZ12345678"]),                        # letters + digits
     ("insurance number: XYZ-123456789", ["XYZ-123456789"]),         # English label
     ("医保号1234567890", ["1234567890"]),                            # touching the label
+    ("Medicare number 1EG4-TE5-MK73", ["1EG4-TE5-MK73"]),           # US Medicare MBI (5 digits only)
 ])
 def test_valid(text, expected):
     assert found(text) == expected
@@ -24,6 +25,9 @@ def test_valid(text, expected):
     "医保报销了1200元",               # an amount after other words
     "订单号 1234567890",              # no insurance label
     "医保号 12345",                   # too short
+    "保单号P2024000123456的理赔进度",   # a policy number identifies a contract: kept
+    "insurance policy number 8800123456",  # the same in English
+    "Medicare number 1SG4-TE5-MK73",  # not an MBI (S is excluded) and under six digits
 ])
 def test_invalid(text):
     assert found(text) == []

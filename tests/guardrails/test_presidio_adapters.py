@@ -28,6 +28,10 @@ def found(kind: str, text: str) -> list[str]:
     ("ssn", "SSN是453-39-4584。", ["453-39-4584"]),                                          # touching CJK
     ("ip", "服务器IP是192.168.1.10。", ["192.168.1.10"]),                                     # IPv4, CJK
     ("ip", "from 2001:db8::1 today", ["2001:db8::1"]),                                       # IPv6
+    ("iban", "IBAN: de89 3704 0044 0532 0130 00 please", ["de89 3704 0044 0532 0130 00"]),   # lower case, word after
+    ("iban", "转账DE89-3704-0044-0532-0130-00失败", ["DE89-3704-0044-0532-0130-00"]),          # dashes, CJK both sides
+    ("ssn", "SSN 536221187 for the form", ["536221187"]),                                   # compact after a label
+    ("ssn", "social security number is 536 22 1187", ["536 22 1187"]),                     # spaces
 ])
 def test_valid(kind, text, expected):
     assert found(kind, text) == expected
@@ -41,6 +45,9 @@ def test_valid(kind, text, expected):
     ("ssn", "SSN 666-12-3456"),                        # area 666 is never issued
     ("ip", "version 1.2.3"),                           # three parts only
     ("ip", "999.1.1.1"),                               # octet out of range
+    ("ip", "客户端版本13.5.91.81 更新失败"),              # four-part version after a version label
+    ("ip", "v10.0.19.1 crashed"),                      # "v" glued to a version
+    ("ssn", "order 536221187"),                        # compact nine digits without an SSN label
 ])
 def test_invalid(kind, text):
     assert found(kind, text) == []
