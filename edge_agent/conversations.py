@@ -1,13 +1,27 @@
-"""The conversation store: SQLite (WAL, synchronous=FULL), redacted text only, migrations as a plain list."""
+"""The conversation store: SQLite (WAL, synchronous=FULL), redacted text only, migrations as a plain list.
+
+Every stored turn is also an event of the audit chain (edge_agent/audit): the turn row and its signed
+chain record are written in one ``BEGIN IMMEDIATE`` transaction, so a turn is either stored and chained
+or not stored at all, and writers in several threads or processes keep one consistent chain.
+"""
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Iterator, Sequence, TypeVar
+
+from edge_agent.audit import chain
+from edge_agent.audit.checkpoints import Checkpoint, Checkpointer, checkpoint_path
+from edge_agent.audit.keys import AuditKeyError, key_path, obtain_key
+from edge_agent.audit.retention import PurgeResult, cutoff, purge_before
+from edge_agent.config import Settings
+
+log = logging.getLogger("edge_agent.audit")
 
 MIGRATIONS: tuple[str, ...] = (
     """CREATE TABLE turns (
@@ -26,7 +40,15 @@ MIGRATIONS: tuple[str, ...] = (
         grounding TEXT NOT NULL          -- reason the grounding check gave
     )""",
     "CREATE INDEX turns_session ON turns(session_id, id)",
+    "ALTER TABLE turns ADD COLUMN model_sha256 TEXT NOT NULL DEFAULT ''",   # sha256 of the model file
+    "ALTER TABLE turns ADD COLUMN escalation TEXT NOT NULL DEFAULT 'none'",  # none | … (escalation comes later)
+    *chain.SCHEMA,
 )
+
+AUDIT_SCHEMA_VERSION = MIGRATIONS.index(chain.SCHEMA[0]) + 1  # the migration that created audit_log
+BUSY_TIMEOUT_MS = 30_000
+RETENTION_EVERY_S = 3600.0
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -44,42 +66,152 @@ class TurnRecord:
     model_id: str
     guard_version: str
     grounding: str
+    model_sha256: str = ""
+    escalation: str = "none"
+
+
+@dataclass(frozen=True)
+class AuditOptions:
+    """How the store keeps its audit trail: the HMAC key, checkpoints and retention."""
+
+    key: bytes = field(repr=False)
+    checkpoint_file: Path | None = None  # None: no checkpoints (tail deletion then goes unnoticed)
+    checkpoint_every_records: int = 100
+    checkpoint_every_s: float = 300.0
+    retention_days: int = 0              # 0 keeps everything
 
 
 class ConversationStore:
-    """Append-only turn log in SQLite; one connection guarded by a lock (writes are short)."""
+    """Append-only turn log in SQLite with its audit chain; one connection guarded by a lock."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, audit: AuditOptions, *, model_sha256: str = "") -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.model_sha256 = model_sha256  # sha256 of the model file this process answers with
+        self._audit = audit
         self._conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._checkpointer = None if audit.checkpoint_file is None else Checkpointer(
+            audit.checkpoint_file, audit.key, every_records=audit.checkpoint_every_records,
+            every_s=audit.checkpoint_every_s)
         with self._lock:
+            self._conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=FULL")
-            self._migrate()
+            if self._migrate() < AUDIT_SCHEMA_VERSION:
+                self._adopt_unchained_turns()
+        if audit.retention_days:
+            self.apply_retention()
+        if self._checkpointer is not None or audit.retention_days:
+            self._thread = threading.Thread(target=self._maintain, name="audit-maintenance", daemon=True)
+            self._thread.start()
 
-    def _migrate(self) -> None:
+    # --- schema -----------------------------------------------------------------------------------
+    def _migrate(self) -> int:
+        """Apply the migrations not yet applied; returns the schema version found."""
         version = self._conn.execute("PRAGMA user_version").fetchone()[0]
         for number, statement in enumerate(MIGRATIONS[version:], start=version + 1):
             self._conn.execute("BEGIN IMMEDIATE")
             self._conn.execute(statement)
             self._conn.execute(f"PRAGMA user_version={number}")
             self._conn.execute("COMMIT")
+        return version
 
+    def _adopt_unchained_turns(self) -> None:
+        """Chain the turns stored before the audit chain existed (only at the upgrade that adds the chain)."""
+        def adopt() -> int:
+            ids = [r[0] for r in self._conn.execute("SELECT id FROM turns ORDER BY id")]
+            for turn_id in ids:
+                chain.append_turn_event(self._conn, self._audit.key, turn_id)
+            return len(ids)
+
+        adopted = self._write(adopt)
+        if adopted:
+            log.warning("audit chain started: %d turns stored before it were chained as found", adopted)
+
+    def _write(self, work: Callable[[], T]) -> T:
+        """Run ``work`` in one BEGIN IMMEDIATE transaction (caller holds the lock); commit or roll back."""
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            result = work()
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        self._conn.execute("COMMIT")
+        return result
+
+    # --- writing ----------------------------------------------------------------------------------
     def append(self, turn: TurnRecord) -> int:
-        """Store a turn durably; returns its row id."""
+        """Store a turn and its chain record durably in one transaction; returns the turn's row id."""
         row = (turn.session_id, time.time(), turn.lang, turn.question, turn.answer, turn.answer_kind,
                json.dumps(list(turn.entities), ensure_ascii=False),
                json.dumps(list(turn.output_entities), ensure_ascii=False),
                json.dumps(list(turn.sources), ensure_ascii=False), turn.model_id, turn.guard_version,
-               turn.grounding)
-        with self._lock:
-            cur = self._conn.execute(
-                "INSERT INTO turns (session_id, ts, lang, question, answer, answer_kind, entities, "
-                "output_entities, sources, model_id, guard_version, grounding) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                row)
-            return int(cur.lastrowid)
+               turn.grounding, turn.model_sha256, turn.escalation)
 
+        def insert() -> tuple[int, chain.ChainRecord]:
+            cur = self._conn.execute(
+                "INSERT INTO turns (session_id, ts, lang, question, answer, answer_kind, entities, output_entities, "
+                "sources, model_id, guard_version, grounding, model_sha256, escalation) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", row)
+            turn_id = int(cur.lastrowid)
+            return turn_id, chain.append_turn_event(self._conn, self._audit.key, turn_id)
+
+        with self._lock:
+            turn_id, record = self._write(insert)
+            self._after_commit(chain.Head(record.seq, record.hash))
+        return turn_id
+
+    def purge(self, before_ts: float) -> PurgeResult | None:
+        """Delete turns and chain records older than ``before_ts``, as one signed purge event."""
+        with self._lock:
+            result = self._write(lambda: purge_before(self._conn, self._audit.key, before_ts, time.time()))
+            if result is not None:
+                self._after_commit(chain.Head(result.event.seq, result.event.hash), force=True)
+        if result is not None:
+            log.info("audit purge: %d records (%d turns) through record %d", result.records, result.turns,
+                     result.through_seq)
+        return result
+
+    def apply_retention(self, now: float | None = None) -> PurgeResult | None:
+        """Purge what is older than ``retention_days`` (nothing when retention is off)."""
+        if not self._audit.retention_days:
+            return None
+        return self.purge(cutoff(time.time() if now is None else now, self._audit.retention_days))
+
+    def checkpoint(self) -> Checkpoint | None:
+        """Write a checkpoint now if the chain moved since the last one (None without a checkpoint file)."""
+        if self._checkpointer is None:
+            return None
+        with self._lock:
+            return self._checkpointer.maybe_write(chain.head(self._conn), force=True)
+
+    def _after_commit(self, head: chain.Head, *, force: bool = False) -> None:
+        if self._checkpointer is None:
+            return
+        try:
+            self._checkpointer.maybe_write(head, force=force)
+        except OSError as exc:  # the turn is committed; a late checkpoint is the lesser harm
+            log.error("audit checkpoint not written: %s", type(exc).__name__)
+
+    def _maintain(self) -> None:
+        """Background: time-based checkpoints and hourly retention, until close()."""
+        every = min(self._audit.checkpoint_every_s, RETENTION_EVERY_S)
+        last_retention = time.monotonic()
+        while not self._stop.wait(every):
+            try:
+                if self._checkpointer is not None:
+                    with self._lock:
+                        self._after_commit(chain.head(self._conn), force=True)
+                if self._audit.retention_days and time.monotonic() - last_retention >= RETENTION_EVERY_S:
+                    last_retention = time.monotonic()
+                    self.apply_retention()
+            except sqlite3.Error as exc:
+                log.error("audit maintenance failed: %s", type(exc).__name__)
+
+    # --- reading ----------------------------------------------------------------------------------
     def turns(self, session_id: str) -> list[dict]:
         """A session's turns, oldest first."""
         with self._lock:
@@ -92,7 +224,65 @@ class ConversationStore:
         with self._lock:
             return int(self._conn.execute("SELECT COUNT(*) FROM turns").fetchone()[0])
 
-    def close(self) -> None:
-        """Close the connection."""
+    def head(self) -> chain.Head:
+        """The newest chain record."""
         with self._lock:
+            return chain.head(self._conn)
+
+    def records(self) -> Iterator[chain.ChainRecord]:
+        """Every chain record, oldest first (a snapshot)."""
+        with self._lock:
+            rows = self._conn.execute(f"{chain.SELECT_RECORDS} ORDER BY seq").fetchall()
+        return (chain.ChainRecord(*r) for r in rows)
+
+    def close(self) -> None:
+        """Stop maintenance, write a final checkpoint, close the connection."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        with self._lock:
+            if self._checkpointer is not None:
+                try:
+                    self._checkpointer.maybe_write(chain.head(self._conn), force=True)
+                except (OSError, sqlite3.Error) as exc:
+                    log.error("audit checkpoint not written at close: %s", type(exc).__name__)
             self._conn.close()
+
+
+def chained_records(db_path: Path) -> int:
+    """How many audit records a database holds (0 when it or its audit table does not exist)."""
+    if not db_path.is_file():
+        return 0
+    conn = sqlite3.connect(str(db_path), isolation_level=None)  # read only; any other error propagates
+    try:
+        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_log'").fetchone() is None:
+            return 0
+        return int(conn.execute("SELECT COUNT(*) FROM audit_log").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def audit_options(settings: Settings, *, create_key: bool) -> AuditOptions:
+    """The audit options of ``settings``; creates the key only when asked and the chain is empty."""
+    path = key_path(settings)
+    if not path.exists():
+        existing = chained_records(settings.db_path)
+        if existing:
+            raise AuditKeyError(f"audit key file {path} is missing but the audit chain holds {existing} "
+                                "records: restore the key that signed them (a new key cannot verify them)")
+        if not create_key:
+            raise AuditKeyError(f"audit key file {path} is missing: run `edge-agent init` to create it "
+                                "(or set EDGE_AUDIT_KEY_AUTOCREATE=true on a development machine)")
+    key = obtain_key(path, create=create_key)
+    if key.created:
+        log.warning("created audit key %s (mode 0600); keep a copy where the auditor can reach it", path)
+    return AuditOptions(key=key.key, checkpoint_file=checkpoint_path(settings),
+                        checkpoint_every_records=settings.checkpoint_every_records,
+                        checkpoint_every_s=settings.checkpoint_every_s, retention_days=settings.retention_days)
+
+
+def open_store(settings: Settings, *, create_key: bool = False, model_sha256: str = "") -> ConversationStore:
+    """The conversation store of ``settings`` with its audit key, checkpoints and retention."""
+    return ConversationStore(settings.db_path, audit_options(settings, create_key=create_key),
+                             model_sha256=model_sha256)
