@@ -1,9 +1,16 @@
-"""Split Markdown and text documents into retrievable chunks that keep title, section, version, date."""
+"""Split documents into retrievable chunks that keep source, title, section, version and date.
+
+Every format comes here as a sequence of ``Block``s (a heading of level 1-6, or body text) or as
+FAQ ``Entry``s (question/answer pairs); Markdown is parsed into blocks here. Level-1 headings name the
+document (when nothing else does), deeper headings name sections; long sections are split on Chinese
+and English sentence punctuation (。！？；!?;.).
+"""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable, Sequence
 
 FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.S)
 HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$", re.M)
@@ -23,11 +30,40 @@ class Chunk:
     lang: str
     version: str = ""
     effective: str = ""
+    source: str = ""
 
     @property
     def chunk_id(self) -> str:
         """Stable id: document id and position."""
         return f"{self.doc_id}#{self.index}"
+
+
+@dataclass(frozen=True)
+class Block:
+    """A heading (level 1-6) or a run of body text (level 0) of a loaded document."""
+
+    text: str
+    level: int = 0
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One FAQ pair: the question becomes the chunk's title, the answer its text."""
+
+    question: str
+    answer: str
+    section: str = ""
+
+
+@dataclass(frozen=True)
+class DocMeta:
+    """Document-level facts every chunk carries (empty strings when unknown)."""
+
+    title: str = ""
+    version: str = ""
+    effective: str = ""
+    lang: str = ""
+    source: str = ""
 
 
 def detect_lang(text: str) -> str:
@@ -65,26 +101,61 @@ def split_sentences(text: str, max_chars: int) -> list[str]:
     return pieces
 
 
+def markdown_blocks(body: str) -> list[Block]:
+    """Markdown (front matter already removed) as heading and body blocks."""
+    blocks: list[Block] = []
+    cursor = 0
+    for m in HEADING.finditer(body):
+        blocks.append(Block(body[cursor:m.start()]))
+        blocks.append(Block(m.group(2), len(m.group(1))))
+        cursor = m.end()
+    blocks.append(Block(body[cursor:]))
+    return [b for b in blocks if b.level or b.text.strip()]
+
+
+def chunk_blocks(doc_id: str, blocks: Sequence[Block], meta: DocMeta, max_chars: int = 600) -> list[Chunk]:
+    """Chunk headed text: one chunk per section (split further when long); level-1 headings name the doc."""
+    title = meta.title or next((b.text for b in blocks if b.level == 1), "") or Path(doc_id).stem
+    sections: list[tuple[str, list[str]]] = [("", [])]
+    for block in blocks:
+        if block.level == 0:
+            sections[-1][1].append(block.text.strip())
+        elif block.level > 1:
+            sections.append((block.text.strip(), []))
+        else:  # a level-1 heading ends the section without naming a new one
+            sections.append((sections[-1][0], []))
+    lang = meta.lang or detect_lang(" ".join(b.text for b in blocks))
+    chunks: list[Chunk] = []
+    for section_name, texts in sections:
+        clean = "\n\n".join(t for t in texts if t).strip()
+        for piece in split_sentences(clean, max_chars) if clean else ():
+            chunks.append(Chunk(doc_id=doc_id, index=len(chunks), title=title, section=section_name, text=piece,
+                                lang=lang, version=meta.version, effective=meta.effective, source=meta.source))
+    return chunks
+
+
+def chunk_entries(doc_id: str, entries: Iterable[Entry], meta: DocMeta, max_chars: int = 600) -> list[Chunk]:
+    """Chunk FAQ pairs: each answer (split when long) under its question as title; language per entry."""
+    chunks: list[Chunk] = []
+    for entry in entries:
+        question, answer = entry.question.strip(), entry.answer.strip()
+        lang = meta.lang or detect_lang(question + answer)
+        for piece in split_sentences(answer, max_chars) if question and answer else ():
+            chunks.append(Chunk(doc_id=doc_id, index=len(chunks), title=question, section=entry.section.strip(),
+                                text=piece, lang=lang, version=meta.version, effective=meta.effective,
+                                source=meta.source))
+    return chunks
+
+
+def markdown_meta(text: str) -> tuple[dict[str, str], list[Block]]:
+    """Front matter and blocks of a Markdown/text document."""
+    meta, body = parse_front_matter(text.replace("\r\n", "\n"))
+    return meta, markdown_blocks(body)
+
+
 def chunk_document(doc_id: str, text: str, max_chars: int = 600) -> list[Chunk]:
     """Chunk a Markdown/text document: one chunk per `##` section (split further when long)."""
-    meta, body = parse_front_matter(text.replace("\r\n", "\n"))
-    headings = list(HEADING.finditer(body))
-    title = meta.get("title") or next((m.group(2) for m in headings if len(m.group(1)) == 1),
-                                      Path(doc_id).stem)
-    sections: list[tuple[str, str]] = []
-    cursor, section = 0, ""
-    for m in headings:
-        sections.append((section, body[cursor:m.start()]))
-        cursor, section = m.end(), (m.group(2) if len(m.group(1)) > 1 else section)
-    sections.append((section, body[cursor:]))
-    lang = meta.get("lang") or detect_lang(body)
-    chunks: list[Chunk] = []
-    for section_name, section_text in sections:
-        clean = section_text.strip()
-        if not clean:
-            continue
-        for piece in split_sentences(clean, max_chars):
-            chunks.append(Chunk(doc_id=doc_id, index=len(chunks), title=title, section=section_name,
-                                text=piece, lang=lang, version=meta.get("version", ""),
-                                effective=meta.get("effective", "")))
-    return chunks
+    meta, blocks = markdown_meta(text)
+    return chunk_blocks(doc_id, blocks, DocMeta(title=meta.get("title", ""), version=meta.get("version", ""),
+                                                effective=meta.get("effective", ""), lang=meta.get("lang", "")),
+                        max_chars)

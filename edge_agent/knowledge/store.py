@@ -4,13 +4,15 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
-from edge_agent.knowledge.chunking import Chunk, chunk_document
+from edge_agent.knowledge.chunking import Chunk
 from edge_agent.knowledge.embedder import Embedder
 
+if TYPE_CHECKING:
+    from edge_agent.knowledge.ingest import IngestReport, RedactorLike
+
 COLLECTION = "knowledge"
-SUFFIXES = (".md", ".markdown", ".txt")
 SAME_LANG_BONUS = 0.02  # prefer the customer's language when two passages say the same thing
 
 
@@ -28,12 +30,17 @@ class Hit:
 
 
 @dataclass(frozen=True)
-class IngestReport:
-    """What one ingest run did."""
+class DocumentInfo:
+    """One stored document as `kb list` shows it."""
 
-    documents: int
+    doc_id: str
+    title: str
     chunks: int
-    skipped: tuple[str, ...]
+    version: str
+    effective: str
+    source: str
+    sha256: str
+    ingested: str
 
 
 class KnowledgeStore:
@@ -56,23 +63,62 @@ class KnowledgeStore:
         """Chunks in the store."""
         return self._col.count()
 
-    def replace_document(self, doc_id: str, chunks: Sequence[Chunk]) -> int:
-        """Store a document's chunks, removing whatever that document had before."""
+    def replace_document(self, doc_id: str, chunks: Sequence[Chunk],
+                         doc_meta: Mapping[str, str] | None = None) -> int:
+        """Swap in a document's chunks: embed first, then write; if writing fails the old chunks stay."""
         vectors = self._embedder.embed_passages([f"{c.title} — {c.section}\n{c.text}" for c in chunks])
+        if len(vectors) != len(chunks):
+            raise RuntimeError("the embedder returned the wrong number of vectors")
+        extra = dict(doc_meta or {})
+        ids = [c.chunk_id for c in chunks]
+        metadatas = [{**extra, "doc_id": c.doc_id, "title": c.title, "section": c.section, "lang": c.lang,
+                      "version": c.version, "effective": c.effective, "source": c.source, "index": c.index}
+                     for c in chunks]
         with self._write_lock:
-            self._col.delete(where={"doc_id": doc_id})
-            if chunks:
-                self._col.add(
-                    ids=[c.chunk_id for c in chunks], embeddings=vectors, documents=[c.text for c in chunks],
-                    metadatas=[{"doc_id": c.doc_id, "title": c.title, "section": c.section, "lang": c.lang,
-                                "version": c.version, "effective": c.effective, "index": c.index}
-                               for c in chunks])
+            old = self._col.get(where={"doc_id": doc_id}, include=["embeddings", "documents", "metadatas"])
+            try:
+                if chunks:
+                    self._col.upsert(ids=ids, embeddings=vectors, documents=[c.text for c in chunks],
+                                     metadatas=metadatas)
+                stale = [i for i in old["ids"] if i not in set(ids)]
+                if stale:
+                    self._col.delete(ids=stale)
+            except Exception:
+                self._restore(ids, old)
+                raise
         return len(chunks)
 
-    def remove_document(self, doc_id: str) -> None:
-        """Delete every chunk of a document."""
+    def _restore(self, new_ids: list[str], old: Mapping[str, Any]) -> None:
+        """Best-effort rollback of a failed swap: drop the new chunks, put the old ones back."""
+        try:
+            if new_ids:
+                self._col.delete(ids=new_ids)
+            if old["ids"]:
+                self._col.upsert(ids=old["ids"], embeddings=old["embeddings"], documents=old["documents"],
+                                 metadatas=old["metadatas"])
+        except Exception:  # the original error is the one worth raising
+            pass
+
+    def remove_document(self, doc_id: str) -> int:
+        """Delete every chunk of a document; returns how many there were."""
         with self._write_lock:
-            self._col.delete(where={"doc_id": doc_id})
+            ids = self._col.get(where={"doc_id": doc_id}, include=[])["ids"]
+            if ids:
+                self._col.delete(ids=ids)
+        return len(ids)
+
+    def list_documents(self, doc_id: str | None = None) -> tuple[DocumentInfo, ...]:
+        """Stored documents (or just one, by id), sorted by id."""
+        res = self._col.get(where={"doc_id": doc_id} if doc_id else None, include=["metadatas"])
+        docs: dict[str, list[Mapping[str, Any]]] = {}
+        for meta in res["metadatas"] or []:
+            docs.setdefault(str(meta["doc_id"]), []).append(meta)
+        firsts = {d: min(m, key=lambda x: int(x.get("index", 0))) for d, m in docs.items()}
+        return tuple(DocumentInfo(doc_id=d, title=str(f.get("doc_title") or f.get("title", "")), chunks=len(docs[d]),
+                                  version=str(f.get("version", "")), effective=str(f.get("effective", "")),
+                                  source=str(f.get("source", "")), sha256=str(f.get("sha256", "")),
+                                  ingested=str(f.get("ingested", "")))
+                     for d, f in sorted(firsts.items()))
 
     def search(self, query: str, k: int, lang: str | None = None) -> list[Hit]:
         """The k passages closest to the query, best first (same-language passages slightly preferred)."""
@@ -89,35 +135,9 @@ class KnowledgeStore:
         hits.sort(key=lambda h: h.score + bonus[h.lang == lang], reverse=True)
         return hits[:k]
 
-    def ingest(self, paths: Iterable[Path], max_chars: int) -> IngestReport:
-        """Load .md/.txt files (directories walked); re-ingesting a file replaces its old chunks."""
-        documents = chunks = 0
-        skipped: list[str] = []
-        for root in paths:
-            for file, doc_id in _walk(root):
-                if file.suffix.lower() not in SUFFIXES:
-                    skipped.append(f"{file}: unsupported file type")
-                    continue
-                try:
-                    text = file.read_text(encoding="utf-8")
-                except (UnicodeDecodeError, OSError) as exc:
-                    skipped.append(f"{file}: cannot read ({type(exc).__name__})")
-                    continue
-                parts = chunk_document(doc_id, text, max_chars)
-                if not parts:
-                    skipped.append(f"{file}: empty")
-                    continue
-                chunks += self.replace_document(doc_id, parts)
-                documents += 1
-        return IngestReport(documents, chunks, tuple(skipped))
+    def ingest(self, paths: Iterable[Path], max_chars: int,
+               redactor: "RedactorLike | None" = None) -> "IngestReport":
+        """Add/replace files (directories walked); see edge_agent.knowledge.ingest.add_paths."""
+        from edge_agent.knowledge.ingest import IngestOptions, add_paths
 
-
-def _walk(root: Path) -> Iterable[tuple[Path, str]]:
-    """Files under root with their document ids (path relative to a directory argument, else the name)."""
-    if root.is_dir():
-        for file in sorted(p for p in root.rglob("*") if p.is_file()):
-            yield file, file.relative_to(root).as_posix()
-    elif root.is_file():
-        yield root, root.name
-    else:
-        raise FileNotFoundError(f"no such file or directory: {root}")
+        return add_paths(self, paths, IngestOptions(max_chars=max_chars), redactor)
