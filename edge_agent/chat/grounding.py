@@ -48,11 +48,20 @@ def _repetitive(text: str) -> bool:
     return len(units) >= 12 and len(set(units)) / len(units) < 0.4
 
 
-def check(answer: str, sources: Sequence[str], lang: str, min_overlap: float) -> GroundingResult:
-    """Accept an answer only if its numbers appear in the sources and most of its content does too."""
+def check(answer: str, sources: Sequence[str], lang: str, min_overlap: float,
+          require_citation: bool = False) -> GroundingResult:
+    """Accept an answer only if its numbers appear in the sources and most of its content does too.
+
+    With require_citation, it must also cite at least one source by its number ([1]..[len(sources)]).
+    """
     body = _norm(PLACEHOLDER.sub(" ", CITATION.sub(" ", answer))).strip()
     if len(body) < MIN_CHARS:
         return GroundingResult(False, 0.0, (), "too_short")
+    cited = {int(m) for m in re.findall(r"\[(\d+)\]", answer)}
+    if require_citation and not cited:
+        return GroundingResult(False, 0.0, (), "no_citation")
+    if any(not 1 <= n <= len(sources) for n in cited):
+        return GroundingResult(False, 0.0, (), "bad_citation")
     if (lang == "zh") != bool(CJK.search(body)):
         return GroundingResult(False, 0.0, (), "wrong_language")
     if _repetitive(body):
@@ -70,3 +79,10 @@ def check(answer: str, sources: Sequence[str], lang: str, min_overlap: float) ->
     if overlap < min_overlap:
         return GroundingResult(False, overlap, (), "low_overlap")
     return GroundingResult(True, overlap, (), "ok")
+
+
+def quote(texts: Sequence[str]) -> str:
+    """The fallback answer: one source verbatim, or several, each followed by its citation marker."""
+    if len(texts) == 1:
+        return texts[0]
+    return "\n\n".join(f"{text} [{i}]" for i, text in enumerate(texts, 1))
