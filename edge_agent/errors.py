@@ -39,6 +39,12 @@ class MethodNotAllowed(EdgeError):
     default_message = "This address does not accept that method."
 
 
+class Conflict(EdgeError):
+    status = 409
+    code = "conflict"
+    default_message = "The request conflicts with the current state."
+
+
 class PayloadTooLarge(EdgeError):
     status = 413
     code = "message_too_long"

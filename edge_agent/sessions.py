@@ -21,6 +21,7 @@ class ChatSession:
     vault: SessionVault = field(default_factory=SessionVault)
     history: deque[str] = field(default_factory=lambda: deque(maxlen=HISTORY_TURNS))
     last_seen: float = field(default_factory=time.monotonic)
+    declined_in_a_row: int = 0  # 'no answer' replies in a row, for the escalation policy
 
 
 def check_session_id(session_id: object) -> str:

@@ -21,6 +21,36 @@ TYPE_NAMES = {
 }
 FALLBACK_TYPE = {"zh": "个人信息", "en": "personal details"}
 
+HANDOVER = {
+    "zh": "我已请工作人员来为您处理，他们会在这里直接回复您，预计等待约{minutes}分钟。您不用重复发送问题。",
+    "en": "I've asked a member of staff to take over. They'll reply to you right here, in about {minutes} "
+          "minutes. You don't need to send your question again.",
+}
+HANDOVER_OPENING = {
+    "distress": {"zh": "非常抱歉听到这样的事，请节哀，也请别着急。", "en": "I'm so sorry. Please take your time."},
+    "fraud_report": {"zh": "请放心，我们会尽快帮您处理。如担心资金安全，可先在手机银行冻结卡片。",
+                     "en": "We'll help you with this straight away. If you're worried about your money, you can "
+                           "freeze the card in the mobile app now."},
+    "complaint": {"zh": "很抱歉给您带来不好的体验。", "en": "I'm sorry about your experience."},
+    "no_answer": {"zh": "这个问题我没能找到答案。", "en": "I couldn't find an answer to that."},
+}
+CRISIS = {
+    "zh": "如果您或他人正处于危险之中，请立即拨打110或120。",
+    "en": "If you or someone else is in immediate danger, please call 110 or 120 now.",
+}
+STILL_WAITING = {
+    "zh": "您的消息已转给工作人员，请稍候，他们会在这里回复您。",
+    "en": "Your message has been passed to a member of staff. Please wait; they'll reply here.",
+}
+
+
+def handover(lang: str, reason: str, minutes: int, crisis: bool = False) -> str:
+    """Tell the customer kindly, in their language, that a person is taking over and roughly when."""
+    parts = [HANDOVER_OPENING.get(reason, {}).get(lang, ""), HANDOVER[lang].format(minutes=minutes)]
+    if crisis:
+        parts.append(CRISIS[lang])
+    return ("" if lang == "zh" else " ").join(p for p in parts if p)
+
 
 def masked_notice(lang: str, entity_types: list[str]) -> str:
     """Tell the customer, in their language, what kind of data was masked."""

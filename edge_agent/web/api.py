@@ -61,6 +61,21 @@ def chat_stream():
     return response
 
 
+@bp.post("/session/messages")
+def session_messages():
+    """Messages from a person to this session newer than `after` (the kiosk polls this after a handover)."""
+    data = _body()
+    sid = check_session_id(data.get("session_id"))
+    after = data.get("after", 0)
+    if not isinstance(after, int) or isinstance(after, bool) or after < 0:
+        raise BadRequest("after must be a non-negative integer.")
+    escalations = _services().escalations
+    ticket = escalations.active_ticket(sid)
+    messages = escalations.tickets.agent_messages_for(sid, after)
+    return jsonify({"ok": True, "handover": ticket.status if ticket else None,
+                    "messages": [{"id": m.id, "text": m.text, "ts": m.ts} for m in messages]})
+
+
 @bp.post("/session/end")
 def end_session():
     """Wipe a session's vault and history (the kiosk calls this on 'new conversation')."""

@@ -128,6 +128,7 @@
   }
 
   function resetSession(unloading) {
+    stopStaffPolling();
     endSession(unloading);
     state.sessionId = null;
     storageSet(null);
@@ -251,7 +252,7 @@
     bubble.dataset.kind = kind || "generated";
     bubble.querySelectorAll(".answer-label, .escalate").forEach(function (n) { n.remove(); });
     var text = bubble.querySelector(".answer-text");
-    if (kind === "quoted" || kind === "declined") {
+    if (kind === "quoted" || kind === "declined" || kind === "escalated") {
       var label = el("p", "answer-label " + kind);
       setI18n(label, kind);
       bubble.insertBefore(label, text);
@@ -262,11 +263,60 @@
       setI18n(button, "talk_to_person");
       button.addEventListener("click", function () {
         button.disabled = true;
-        addSystemMessage("talk_to_person_reply", null, "info");
-        touch();
+        els.message.value = t("talk_to_person_request");  // the server's escalation policy hears this
+        updateCounter();
+        sendMessage();
       });
       bubble.appendChild(button);
     }
+  }
+
+  // ---------------------------------------------------------------- replies from a person
+
+  var staff = { timer: null, after: 0, seen: false };
+
+  function startStaffPolling() {
+    if (staff.timer) { return; }
+    staff.timer = setInterval(pollStaff, 3000);
+  }
+
+  function stopStaffPolling() {
+    if (staff.timer) { clearInterval(staff.timer); }
+    staff.timer = null;
+    staff.after = 0;
+    staff.seen = false;
+  }
+
+  function pollStaff() {
+    if (!state.sessionId) { return; }
+    var sessionAtStart = state.sessionId;
+    fetch(API + "/api/session/messages", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ session_id: state.sessionId, after: staff.after })
+    }).then(function (resp) { return resp.ok ? resp.json() : null; }).then(function (data) {
+      if (!data || sessionAtStart !== state.sessionId) { return; }
+      data.messages.forEach(function (m) {
+        staff.after = Math.max(staff.after, m.id);
+        var bubble = createAnswerBubble();
+        bubble.classList.add("staff");
+        bubble.dataset.kind = "staff";
+        var label = el("p", "answer-label staff");
+        setI18n(label, "staff");
+        var text = bubble.querySelector(".answer-text");
+        bubble.insertBefore(label, text);
+        renderAnswerText(text, String(m.text || ""));
+        appendToConversation(bubble);
+        bubble.dataset.state = "done";
+        bubble.setAttribute("aria-busy", "false");
+        scrollToBottom();
+      });
+      if (data.handover) { staff.seen = true; }
+      if (!data.handover && staff.seen) {
+        addSystemMessage("handover_closed", null, "info");
+        stopStaffPolling();
+      }
+    }).catch(function () {});
   }
 
   // ---------------------------------------------------------------- counter and send button
@@ -413,6 +463,7 @@
       var bubble = ensureAnswer();
       renderAnswerText(bubble.querySelector(".answer-text"), String(result.answer || ""));
       renderKind(bubble, result.answer_kind);
+      if (result.answer_kind === "escalated") { startStaffPolling(); }
       renderSources(bubble, result.sources);
       bubble.dataset.state = "done";
       bubble.setAttribute("aria-busy", "false");
