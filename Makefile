@@ -27,6 +27,7 @@ kb: model
 	$(BIN)/edge-agent ingest edge_agent/sample_kb
 
 serve: kb
+	$(BIN)/edge-agent init
 	$(BIN)/edge-agent serve
 
 # Debian's Chromium for the kiosk page's browser tests (needs root; tests skip cleanly without it).

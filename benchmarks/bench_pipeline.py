@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from edge_agent.config import Settings  # noqa: E402
-from edge_agent.knowledge.chunking import detect_lang  # noqa: E402
+from edge_agent.chat import retrieval  # noqa: E402
 from edge_agent.knowledge.embedder import E5Embedder  # noqa: E402
 from edge_agent.knowledge.store import KnowledgeStore  # noqa: E402
 from edge_agent.llm.manifest import resolve_model  # noqa: E402
@@ -93,8 +93,11 @@ def main() -> None:
     store = KnowledgeStore(settings.chroma_dir, E5Embedder())
     prompts = {}
     for q in QUESTIONS:
-        lang = detect_lang(q)
-        hits = [h for h in store.search(q, settings.retrieval_top_k, lang) if h.score >= settings.min_score(lang)]
+        lang = retrieval.question_lang(q)
+        params = retrieval.RerankParams(settings.rerank_lexical_weight, settings.min_evidence(lang),
+                                        settings.quote_second_margin, settings.retrieval_top_k)
+        hits = retrieval.reranked_hits(retrieval.decide(retrieval.rerank(
+            q, "", store.search(q, settings.retrieval_pool, lang), lang, settings.rerank_lexical_weight), lang, params))
         prompts[q] = build_prompt(spec.chat_format, [PromptSource(i + 1, h.title, h.text) for i, h in enumerate(hits)],
                                   q, lang)
     del store

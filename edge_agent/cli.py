@@ -8,8 +8,11 @@ import sys
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
+from edge_agent.audit.commands import add_audit_parsers, cmd_audit, cmd_init
+from edge_agent.auth.commands import add_users_parser, cmd_users
 from edge_agent.config import Settings, SettingsError
 from edge_agent.errors import EdgeError
+from edge_agent.knowledge.kb_cli import add_kb_parser, cmd_ingest, cmd_kb
 from guardrails.keys import KeyFileError
 from guardrails.policy import PolicyError
 
@@ -36,12 +39,16 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     """Serve the API and kiosk page with waitress until Ctrl-C or SIGTERM."""
     from waitress import create_server
 
+    from edge_agent.auth.secret import load_secret_key
     from edge_agent.services import build_redactor, build_services
     from edge_agent.web import create_app
 
+    load_secret_key(settings)  # refuse to start without the staff cookie secret, before loading anything
+
     redactor = build_redactor(settings)
     _logging(settings, redactor)
-    app = create_app(settings, build_services(settings, redactor=redactor))
+    services = build_services(settings, redactor=redactor, create_audit_key=settings.audit_key_autocreate)
+    app = create_app(settings, services)
     server = create_server(app, host=settings.host, port=settings.port, threads=settings.threads)
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     print(f"edge-agent is serving. Open http://{settings.host}:{settings.port}/ in a browser "
@@ -56,23 +63,11 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
-    """Load documents into the knowledge store."""
-    from edge_agent.services import build_knowledge
-
-    store = build_knowledge(settings)
-    report = store.ingest([Path(p) for p in args.paths], settings.chunk_max_chars)
-    for line in report.skipped:
-        print(f"skipped {line}", file=sys.stderr)
-    print(f"ingested {report.documents} documents, {report.chunks} chunks; store now holds {store.count()} chunks")
-    return 0 if report.documents or not report.skipped else 1
-
-
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     """Ask one question through the whole pipeline and print the answer with its sources."""
     from edge_agent.services import build_services
 
-    services = build_services(settings)
+    services = build_services(settings, create_audit_key=settings.audit_key_autocreate)
     _logging(settings, services.redactor)
     reply = services.chat.answer(args.session, args.question)
     print(reply.answer)
@@ -183,6 +178,7 @@ def settings_markdown() -> str:
 COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "serve": cmd_serve, "ingest": cmd_ingest, "ask": cmd_ask, "redact": cmd_redact,
     "models": cmd_models, "config": cmd_config, "keys": cmd_keys, "reveal": cmd_reveal,
+    "kb": cmd_kb, "init": cmd_init, "audit": cmd_audit, "users": cmd_users,
 }
 
 
@@ -199,8 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="serve the chat API and kiosk page")
     serve.add_argument("--host", help="bind address (EDGE_HOST)")
     serve.add_argument("--port", type=int, help="TCP port (EDGE_PORT, default 8080)")
-    ingest = sub.add_parser("ingest", help="load .md/.txt files or folders into the knowledge store")
-    ingest.add_argument("paths", nargs="+")
+    add_kb_parser(sub)  # `kb add|remove|list` and `ingest` (= `kb add`)
     ask = sub.add_parser("ask", help="ask one question through the whole pipeline")
     ask.add_argument("question")
     ask.add_argument("--session", default="cli-session", help="session id (stable placeholders across asks)")
@@ -215,6 +210,8 @@ def build_parser() -> argparse.ArgumentParser:
     keys.add_argument("--public-out", help="where to write the public key (default data_dir/keys/recovery.pub.pem)")
     reveal = sub.add_parser("reveal", help="decrypt <ENC:…> tokens on stdin with the recovery private key")
     reveal.add_argument("--private-key", required=True)
+    add_audit_parsers(sub)  # `init` and `audit verify|export|purge`
+    add_users_parser(sub)  # `users add|list|remove|set-role|passwd|init-secret`
     config = sub.add_parser("config", help="show every setting, its value and what it does")
     config.add_argument("--markdown", action="store_true", help="print the settings table for README.md")
     return parser

@@ -64,11 +64,27 @@ class Settings:
     stream_drafts: bool = _f(False, "Stream model tokens before the grounding check has passed them.")
     # --- knowledge ----------------------------------------------------------------------------
     retrieval_top_k: int = _f(3, "Sources retrieved per question.", ge=1, le=20)
-    retrieval_min_score_zh: float = _f(0.855, "Cosine similarity below which a Chinese question 'has no answer'.",
-                                       ge=0.0, le=1.0)
-    retrieval_min_score_en: float = _f(0.845, "Cosine similarity below which an English question 'has no answer'.",
-                                       ge=0.0, le=1.0)
+    retrieval_pool: int = _f(20, "Candidates fetched from Chroma and reranked before keeping retrieval_top_k.",
+                             ge=1, le=200)
+    rerank_lexical_weight: float = _f(0.05, "Weight of lexical overlap (question vs entry title, section and text) "
+                                      "added to cosine similarity when reranking.", ge=0.0, le=1.0)
+    retrieval_min_evidence_zh: float = _f(0.895, "Reranked score below which a Chinese question 'has no answer' "
+                                          "and is declined.", ge=0.0, le=2.0)
+    retrieval_min_evidence_en: float = _f(0.87, "Reranked score below which an English question 'has no answer' "
+                                          "and is declined.", ge=0.0, le=2.0)
+    quote_second_margin: float = _f(0.01, "When quoting, also quote the runner-up entry if its reranked score is "
+                                    "within this of the best (0 quotes one entry only).", ge=0.0, le=1.0)
+    grounding_check: bool = _f(True, "Check generated answers against their sources (numbers present, content "
+                               "overlap) and quote the best source instead when they fail. Off only to measure.")
     chunk_max_chars: int = _f(600, "Longest knowledge chunk in characters.", ge=100, le=10_000)
+    ingest_max_bytes: int = _f(20 * 1024 * 1024, "Largest document file accepted by `kb add`, in bytes "
+                               "(checked before reading).", ge=1, le=1024 * 1024 * 1024)
+    ingest_pii_policy: str = _f("redact", "Personal data found in a document at ingestion: 'redact' stores it "
+                                "masked, 'reject' refuses the file.", choices=("redact", "reject"))
+    ingest_guard_min_score: float = _f(0.8, "Detections in documents scoring below this are ignored (stricter "
+                                       "than for customer messages: documents are formal prose).", ge=0.0, le=1.0)
+    ingest_guard_ner: bool = _f(False, "Also run spaCy name recognition over documents (finds more names, "
+                                "and flags more product and heading words).")
     # --- privacy ------------------------------------------------------------------------------
     guard_min_score: float = _f(0.5, "Detections scoring below this are ignored.", ge=0.0, le=1.0)
     session_idle_s: float = _f(900.0, "Seconds of inactivity after which a session's vault is wiped.",
@@ -84,10 +100,47 @@ class Settings:
                                          "(created with mode 0600 on first use).")
     recovery_public_key_file: Path | None = _f(None, "X25519 public key (PEM) for the encrypt operator; the private "
                                                "half stays off the box (`edge-agent keys recovery-keypair`).")
+    # --- escalation to a person -------------------------------------------------------------
+    escalation_triggers: str = _f("all", "Triggers that hand a conversation to a person: 'all', 'none', or any of "
+                                  "asked_for_human, distress, complaint, fraud_report, no_answer (comma-separated).")
+    location_id: str = _f("kiosk-1", "This kiosk's or site's id, written on every escalation ticket.")
+    agent_minutes_per_ticket: float = _f(3.0, "Minutes an agent takes per ticket, for the wait the customer is told.",
+                                         ge=0.5, le=240.0)
 
-    def min_score(self, lang: str) -> float:
-        """The retrieval threshold for a question's language."""
-        return self.retrieval_min_score_zh if lang == "zh" else self.retrieval_min_score_en
+    def min_evidence(self, lang: str) -> float:
+        """The reranked-score threshold for a question's language."""
+        return self.retrieval_min_evidence_zh if lang == "zh" else self.retrieval_min_evidence_en
+
+    # --- audit --------------------------------------------------------------------------------
+    audit_key_file: Path | None = _f(None, "File holding the audit chain's HMAC key (created by `edge-agent init`, "
+                                     "mode 0600); (none) means data_dir/keys/audit.key.")
+    audit_key_autocreate: bool = _f(False, "Let `serve` and `ask` create a missing audit key when the audit chain "
+                                    "is empty (development only; production runs `edge-agent init`).")
+    audit_checkpoint_file: Path | None = _f(None, "Append-only file of signed audit checkpoints for the auditor "
+                                            "to copy; (none) means data_dir/audit/checkpoints.jsonl.")
+    checkpoint_every_records: int = _f(100, "Write a signed audit checkpoint after this many new records.",
+                                       ge=1, le=1_000_000)
+    checkpoint_every_s: float = _f(300.0, "Write a signed audit checkpoint at least this often (seconds) "
+                                   "while records arrive.", ge=1.0, le=86_400.0)
+    retention_days: int = _f(0, "Days turns are kept before a chained purge deletes them; 0 keeps them forever.",
+                             ge=0, le=36_500)
+    # --- staff sign-in ----------------------------------------------------------------------
+    secret_key_file: Path | None = _f(None, "File holding the secret that signs staff sign-in cookies (hex, mode "
+                                      "0600); (none) means data_dir/keys/secret.key. The service refuses to start "
+                                      "without it: `edge-agent init` creates it.")
+    cookie_secure: bool = _f(True, "Send the staff sign-in cookie over HTTPS only. Set false only for a "
+                             "plain-http kiosk LAN or tests.")
+    staff_idle_s: float = _f(1800.0, "Seconds of inactivity after which a staff member is signed out.",
+                             ge=60.0, le=86_400.0)
+    staff_session_max_s: float = _f(43_200.0, "Longest a staff sign-in lasts, however active (seconds).",
+                                    ge=300.0, le=604_800.0)
+    password_min_chars: int = _f(12, "Shortest staff password accepted.", ge=8, le=128)
+    login_max_failures: int = _f(5, "Failed sign-ins for one user name before it is locked out; each further "
+                                 "failure doubles the lock-out.", ge=1, le=100)
+    login_max_failures_per_address: int = _f(20, "Failed sign-ins from one client address before it is "
+                                             "locked out.", ge=1, le=10_000)
+    login_lockout_s: float = _f(30.0, "First sign-in lock-out, in seconds.", ge=1.0, le=3600.0)
+    login_lockout_max_s: float = _f(900.0, "Longest sign-in lock-out, in seconds.", ge=1.0, le=86_400.0)
 
     # --- derived paths ------------------------------------------------------------------------
     @property

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from edge_agent.audit.provenance import model_file_sha256
 from edge_agent.chat.service import ChatService
 from edge_agent.config import Settings
-from edge_agent.conversations import ConversationStore
+from edge_agent.conversations import ConversationStore, audit_options
+from edge_agent.escalation import EscalationService
 from edge_agent.knowledge.embedder import E5Embedder
 from edge_agent.knowledge.store import KnowledgeStore
 from edge_agent.llm.backend import LanguageModel, LlamaModel
@@ -13,6 +15,8 @@ from edge_agent.llm.gate import ModelGate
 from edge_agent.llm.manifest import resolve_model
 from edge_agent.llm.worker import ModelWorker
 from edge_agent.sessions import SessionRegistry
+from edge_agent.tickets import TicketStore
+from guardrails.escalation import EscalationPolicy, parse_triggers
 from guardrails.keys import load_or_create_secret, load_public_key
 from guardrails.policy import PolicyError, RedactionPolicy, parse_rules
 from guardrails.redactor import Redactor
@@ -30,6 +34,7 @@ class Services:
     sessions: SessionRegistry
     store: ConversationStore
     chat: ChatService
+    escalations: EscalationService
 
 
 def build_policy(settings: Settings) -> RedactionPolicy:
@@ -60,16 +65,28 @@ def build_knowledge(settings: Settings) -> KnowledgeStore:
 
 
 def build_services(settings: Settings, *, model: LanguageModel | None = None,
-                   redactor: Redactor | None = None, knowledge: KnowledgeStore | None = None) -> Services:
-    """Wire the real stack; tests may hand in a MockModel or other parts."""
+                   redactor: Redactor | None = None, knowledge: KnowledgeStore | None = None,
+                   create_audit_key: bool = True) -> Services:
+    """Wire the real stack; tests may hand in a MockModel or other parts.
+
+    ``create_audit_key``: create a missing audit key when the chain is empty (`serve` and `ask` pass the
+    ``audit_key_autocreate`` setting instead, so production refuses to start without `edge-agent init`).
+    """
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    audit = audit_options(settings, create_key=create_audit_key)  # fail fast, before loading anything
     redactor = redactor or build_redactor(settings)
     knowledge = knowledge or build_knowledge(settings)
+    model_sha256 = ""
     if model is None:
-        model = ModelWorker(LlamaModel(resolve_model(settings), n_threads=settings.n_threads, seed=settings.seed))
+        spec = resolve_model(settings)
+        model = ModelWorker(LlamaModel(spec, n_threads=settings.n_threads, seed=settings.seed))
+        model_sha256 = model_file_sha256(spec)
     gate = ModelGate(settings.queue_size, settings.queue_wait_s)
     sessions = SessionRegistry(settings.session_idle_s, settings.max_sessions)
-    store = ConversationStore(settings.db_path)
+    store = ConversationStore(settings.db_path, audit, model_sha256=model_sha256)
+    escalations = EscalationService(EscalationPolicy(parse_triggers(settings.escalation_triggers)),
+                                    TicketStore(settings.data_dir / "tickets.sqlite3"), redactor,
+                                    settings.location_id, settings.agent_minutes_per_ticket)
     chat = ChatService(settings=settings, redactor=redactor, knowledge=knowledge, model=model, gate=gate,
-                       sessions=sessions, store=store)
-    return Services(settings, redactor, knowledge, model, gate, sessions, store, chat)
+                       sessions=sessions, store=store, escalations=escalations)
+    return Services(settings, redactor, knowledge, model, gate, sessions, store, chat, escalations)

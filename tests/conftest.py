@@ -28,7 +28,16 @@ EDGE_AGENT = str(Path(sys.executable).with_name("edge-agent"))
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings.from_mapping({"data_dir": tmp_path / "data", "models_dir": ROOT / "models",
-                                  "retrieval_min_score_zh": 0.3, "retrieval_min_score_en": 0.3, "queue_size": 1, "queue_wait_s": 0.2})
+                                  "retrieval_min_evidence_zh": 0.3, "retrieval_min_evidence_en": 0.3, "queue_size": 1, "queue_wait_s": 0.2})
+
+
+@pytest.fixture(autouse=True)
+def _staff_secret_key(request) -> None:
+    """The app refuses to start without the staff cookie secret: tests that use ``settings`` get one made."""
+    if "settings" in request.fixturenames:
+        from edge_agent.auth.secret import create_secret_key, secret_key_path
+
+        create_secret_key(secret_key_path(request.getfixturevalue("settings")))
 
 
 @pytest.fixture
@@ -63,6 +72,7 @@ def real_data_dir(tmp_path_factory) -> Path:
     data = tmp_path_factory.mktemp("real") / "data"
     subprocess.run([EDGE_AGENT, "--data-dir", str(data), "ingest", str(SAMPLE_KB)], check=True,
                    capture_output=True, timeout=300)
+    subprocess.run([EDGE_AGENT, "--data-dir", str(data), "init"], check=True, capture_output=True, timeout=120)
     return data
 
 
@@ -116,6 +126,8 @@ class LiveServer:
 def start_server(data_dir: Path, **env_overrides: str) -> LiveServer:
     env = {k: v for k, v in os.environ.items() if not k.startswith("EDGE_")}
     env.update(env_overrides)
+    subprocess.run([EDGE_AGENT, "--data-dir", str(data_dir), "init"], check=True, capture_output=True, env=env,
+                   timeout=120)
     return LiveServer(data_dir, free_port(), env)
 
 

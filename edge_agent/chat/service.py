@@ -9,12 +9,14 @@ from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from typing import Any, Iterator
 
-from edge_agent.chat import grounding
-from edge_agent.chat.messages import DECLINE, masked_notice
+from edge_agent.chat import grounding, retrieval
+from edge_agent.chat.messages import DECLINE, STILL_WAITING, masked_notice
 from edge_agent.config import Settings
 from edge_agent.conversations import ConversationStore, TurnRecord
 from edge_agent.errors import BadRequest, PayloadTooLarge
-from edge_agent.knowledge.chunking import detect_lang
+from edge_agent.escalation import EscalationService
+from edge_agent.tickets import Ticket, TicketMessage
+from guardrails.escalation import Escalation
 from edge_agent.knowledge.store import Hit, KnowledgeStore
 from edge_agent.llm.backend import GenerationParams, LanguageModel
 from edge_agent.llm.gate import ModelGate
@@ -26,7 +28,6 @@ from guardrails.stream import StreamGuard
 log = logging.getLogger("edge_agent.chat")
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-FOLLOWUP_MAX = {"zh": 10, "en": 6}  # a question this short (chars / words) leans on the previous turn
 
 
 @dataclass(frozen=True)
@@ -66,9 +67,11 @@ class Turn:
     question: Redaction
     lang: str
     hits: list[Hit]
-    plan: str  # generate | quote | declined
+    plan: str  # generate | quote | declined | handover
     started: float
     _slot: ExitStack = field(default_factory=ExitStack)
+    escalation: Escalation | None = None  # why a person takes over from this turn on
+    ticket: Ticket | None = None  # the session's ticket, once there is one
 
     def release(self) -> None:
         """Give the model back (idempotent; safe from any thread)."""
@@ -102,7 +105,7 @@ class ChatService:
 
     def __init__(self, *, settings: Settings, redactor: Redactor, knowledge: KnowledgeStore,
                  model: LanguageModel, gate: ModelGate, sessions: SessionRegistry,
-                 store: ConversationStore) -> None:
+                 store: ConversationStore, escalations: EscalationService | None = None) -> None:
         self.settings = settings
         self.redactor = redactor
         self.knowledge = knowledge
@@ -110,30 +113,35 @@ class ChatService:
         self.gate = gate
         self.sessions = sessions
         self.store = store
+        self.escalations = escalations
 
     # --- step 1-2: guard input, retrieve, take the model -------------------------------------
     def begin(self, session_id: object, message: object) -> Turn:
-        """Validate, redact, retrieve, and (when generating) wait for the model; raises EdgeError."""
+        """Validate, redact, retrieve and rerank, and (when generating) wait for the model; raises EdgeError."""
         sid = check_session_id(session_id)
         text = clean_message(message, self.settings.max_message_chars)
         session = self.sessions.get(sid)
         question = self.redactor.redact(text, session.vault)
-        lang = detect_lang(text)
-        hits = self.knowledge.search(self._query(session, question.text, lang), self.settings.retrieval_top_k, lang)
-        hits = [h for h in hits if h.score >= self.settings.min_score(lang)]
+        lang = retrieval.question_lang(text)
+        context = retrieval.followup_context(question.text, list(session.history), lang)
+        candidates = self.knowledge.search(self._query(question.text, context), self.settings.retrieval_pool, lang)
+        params = retrieval.RerankParams(self.settings.rerank_lexical_weight, self.settings.min_evidence(lang),
+                                        self.settings.quote_second_margin, self.settings.retrieval_top_k)
+        decision = retrieval.decide(
+            retrieval.rerank(question.text, context, candidates, lang, self.settings.rerank_lexical_weight),
+            lang, params)
+        hits = retrieval.reranked_hits(decision)
         plan = "declined" if not hits else ("generate" if self.settings.answer_mode == "generate" else "quote")
         turn = Turn(sid, session, question, lang, hits, plan, time.monotonic())
         session.history.append(question.text)
-        if plan == "generate":
+        self._handover_plan(turn)
+        if turn.plan == "generate":
             turn._slot.enter_context(self.gate.slot())
         return turn
 
-    def _query(self, session: ChatSession, question: str, lang: str) -> str:
-        """The retrieval query: a short follow-up is read together with the previous question."""
-        size = len(question) if lang == "zh" else len(question.split())
-        if session.history and size <= FOLLOWUP_MAX[lang]:
-            return f"{session.history[-1]} {question}"
-        return question
+    def _query(self, question: str, context: str) -> str:
+        """The retrieval query: a follow-up is read together with the previous (redacted) question."""
+        return retrieval.rewrite_query(question, context)
 
     # --- step 3-5: answer, guard output, record ---------------------------------------------
     def run(self, turn: Turn) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -145,11 +153,18 @@ class ChatService:
             yield "meta", {"session_id": turn.session_id, "sources": [asdict(s) for s in sources],
                            "redactions": [{"type": r.entity_type, "count": r.count} for r in redactions],
                            "notice": notice}
-            if turn.plan == "declined":
+            if turn.plan == "handover":
+                answer, kind, verdict, output = self._hand_over(turn), "escalated", "handover", ()
+            elif turn.plan == "declined":
                 answer, kind, verdict, output = DECLINE[turn.lang], "declined", "no_sources", ()
             else:
                 drafts = yield from self._generate(turn) if turn.plan == "generate" else iter(())
                 answer, kind, verdict, output = self._finalise(turn, drafts or "")
+            turn.session.declined_in_a_row = turn.session.declined_in_a_row + 1 if kind == "declined" else 0
+            if kind == "declined" and self.escalations:
+                turn.escalation = self.escalations.policy.check_no_answer(turn.session.declined_in_a_row)
+                if turn.escalation:
+                    answer, kind = self._hand_over(turn), "escalated"
             if not (self.settings.stream_drafts and kind == "generated"):
                 yield "delta", {"text": answer}
             reply = ChatReply(turn.session_id, answer, kind, sources, redactions, notice)
@@ -157,6 +172,32 @@ class ChatService:
             yield "done", reply.to_json()
         finally:
             turn.release()
+
+    def _handover_plan(self, turn: Turn) -> None:
+        """Before retrieval: does a person already have this conversation, or should one take it now?"""
+        if self.escalations is None:
+            return
+        turn.ticket = self.escalations.active_ticket(turn.session_id)
+        if turn.ticket is None:
+            turn.escalation = self.escalations.policy.check_message(turn.question.text)
+        if turn.ticket or turn.escalation:
+            turn.plan, turn.hits = "handover", []
+
+    def _hand_over(self, turn: Turn) -> str:
+        """Open the ticket (or note that one is open) and tell the customer, kindly, in their language."""
+        if turn.ticket is not None:
+            return STILL_WAITING[turn.lang]
+        handover = self.escalations.open(turn.session_id, turn.escalation, turn.lang, list(turn.session.history))
+        turn.ticket = handover.ticket
+        return handover.message
+
+    def record_agent_reply(self, ticket: Ticket, message: TicketMessage) -> None:
+        """An agent's (already guarded) reply is recorded like every other turn."""
+        self.store.append(TurnRecord(
+            session_id=ticket.session_id, lang=ticket.lang, question="", answer=message.text, answer_kind="agent",
+            entities=[], output_entities=[], sources=[], model_id=f"agent:{message.agent}",
+            model_sha256="", guard_version=GUARD_VERSION, grounding="agent", escalation=ticket.reason))
+        log.info("agent reply ticket=%d session=%s", ticket.id, session_tag(ticket.session_id))
 
     def _generate(self, turn: Turn) -> Iterator[tuple[str, dict[str, Any]]]:
         """Run the model inside the held slot; stream guarded drafts if configured. Returns the raw text."""
@@ -181,18 +222,22 @@ class ChatService:
         return "".join(pieces)
 
     def _finalise(self, turn: Turn, raw: str) -> tuple[str, str, str, tuple[EntityCount, ...]]:
-        """Guard the model's answer and check it against the sources; fall back to quoting the best one."""
+        """Guard the model's answer and check it against the sources; fall back to quoting the best ones."""
         if turn.plan == "generate":
             guarded = self.redactor.redact(raw.strip(), turn.session.vault)
+            if not self.settings.grounding_check and guarded.text.strip():
+                return guarded.text, "generated", "unchecked", guarded.counts
             verdict = grounding.check(guarded.text, [h.text for h in turn.hits], turn.lang,
-                                      self.settings.grounding_min_overlap)
+                                      self.settings.grounding_min_overlap, require_citation=True)
             if verdict.ok:
                 return guarded.text, "generated", verdict.reason, guarded.counts
             reason = verdict.reason
         else:
             reason = "quote_mode"
-        quoted = self.redactor.redact(turn.hits[0].text, turn.session.vault)
-        return quoted.text, "quoted", reason, quoted.counts
+        count = retrieval.quote_count(turn.hits, turn.lang, self.settings.quote_second_margin)
+        # A verbatim quote is the organisation's own text, already scanned by the guard when it was ingested
+        # (`edge-agent kb add`); guarding it again only masks hotlines and words that look like names.
+        return grounding.quote([h.text for h in turn.hits[:count]]), "quoted", reason, ()
 
     def _record(self, turn: Turn, reply: ChatReply, verdict: str, output: tuple[EntityCount, ...]) -> None:
         counts = [{"type": r.entity_type, "count": r.count} for r in reply.redactions]
@@ -201,7 +246,8 @@ class ChatService:
             answer_kind=reply.answer_kind, entities=counts,
             output_entities=[{"type": r.entity_type, "count": r.count} for r in output],
             sources=[asdict(s) for s in reply.sources], model_id=self.model.model_id,
-            guard_version=GUARD_VERSION, grounding=verdict))
+            model_sha256=self.store.model_sha256, guard_version=GUARD_VERSION, grounding=verdict,
+            escalation=turn.ticket.reason if turn.ticket else "none"))
         log.info("turn session=%s lang=%s kind=%s grounding=%s sources=%d entities=%s recognizers=%s ms=%d",
                  session_tag(turn.session_id), turn.lang, reply.answer_kind, verdict, len(reply.sources),
                  ",".join(f"{c['type']}:{c['count']}" for c in counts) or "none",

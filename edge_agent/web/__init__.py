@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from flask import Flask
 
+from edge_agent import auth
 from edge_agent.config import Settings
 from edge_agent.services import Services, build_services
-from edge_agent.web import api, errors, health, kiosk
+from edge_agent.web import agent, api, audit, errors, health, kiosk
 
 EXTENSION = "edge_agent"
 
@@ -18,11 +19,14 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.config["MAX_CONTENT_LENGTH"] = settings.max_message_chars * 12 + 4096
     app.config["JSON_AS_ASCII"] = False
     app.json.ensure_ascii = False
+    auth.init_app(app, settings)  # staff sign-in; raises SecretKeyError (before any model loads) without the key
     app.extensions[EXTENSION] = services or build_services(settings)
     errors.register(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(kiosk.bp)
+    app.register_blueprint(audit.bp)
+    app.register_blueprint(agent.bp)
     return app
 
 

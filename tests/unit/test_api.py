@@ -42,7 +42,7 @@ def test_generated_answer_passes_grounding(client, fake_services):
 
 
 def test_declined_when_nothing_matches(client, fake_services):
-    fake_services.chat.settings = dataclasses.replace(fake_services.settings, retrieval_min_score_en=0.99)
+    fake_services.chat.settings = dataclasses.replace(fake_services.settings, retrieval_min_evidence_en=1.5)
     body = chat(client, "zzzz qqqq xxxx").get_json()
     assert body["answer_kind"] == "declined" and body["sources"] == []
 
