@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, Sequence, TypeVar
 
+from edge_agent.sqlite_db import open_db
 from edge_agent.audit import chain
 from edge_agent.audit.checkpoints import Checkpoint, Checkpointer, checkpoint_path
 from edge_agent.audit.keys import AuditKeyError, key_path, obtain_key
@@ -85,22 +86,18 @@ class ConversationStore:
     """Append-only turn log in SQLite with its audit chain; one connection guarded by a lock."""
 
     def __init__(self, path: Path, audit: AuditOptions, *, model_sha256: str = "") -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self.model_sha256 = model_sha256  # sha256 of the model file this process answers with
         self._audit = audit
-        self._conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        self._conn, schema_found = open_db(path, MIGRATIONS, busy_timeout_ms=BUSY_TIMEOUT_MS)
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._checkpointer = None if audit.checkpoint_file is None else Checkpointer(
             audit.checkpoint_file, audit.key, every_records=audit.checkpoint_every_records,
             every_s=audit.checkpoint_every_s)
-        with self._lock:
-            self._conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-            self._conn.execute("PRAGMA journal_mode=WAL")
-            self._conn.execute("PRAGMA synchronous=FULL")
-            if self._migrate() < AUDIT_SCHEMA_VERSION:
+        if schema_found < AUDIT_SCHEMA_VERSION:
+            with self._lock:
                 self._adopt_unchained_turns()
         if audit.retention_days:
             self.apply_retention()
@@ -109,16 +106,6 @@ class ConversationStore:
             self._thread.start()
 
     # --- schema -----------------------------------------------------------------------------------
-    def _migrate(self) -> int:
-        """Apply the migrations not yet applied; returns the schema version found."""
-        version = self._conn.execute("PRAGMA user_version").fetchone()[0]
-        for number, statement in enumerate(MIGRATIONS[version:], start=version + 1):
-            self._conn.execute("BEGIN IMMEDIATE")
-            self._conn.execute(statement)
-            self._conn.execute(f"PRAGMA user_version={number}")
-            self._conn.execute("COMMIT")
-        return version
-
     def _adopt_unchained_turns(self) -> None:
         """Chain the turns stored before the audit chain existed (only at the upgrade that adds the chain)."""
         def adopt() -> int:

@@ -1,13 +1,13 @@
 """Escalation tickets and the messages between agent and customer (SQLite, redacted text only)."""
 from __future__ import annotations
 
-import sqlite3
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from edge_agent.errors import Conflict, NotFound
+from edge_agent.sqlite_db import open_db
 
 MIGRATIONS: tuple[str, ...] = (
     """CREATE TABLE tickets (
@@ -86,18 +86,8 @@ class TicketStore:
     """Tickets in their own SQLite file (WAL, synchronous=FULL); one connection behind a lock."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        self._conn, _ = open_db(path, MIGRATIONS)
         self._lock = threading.Lock()
-        with self._lock:
-            self._conn.execute("PRAGMA journal_mode=WAL")
-            self._conn.execute("PRAGMA synchronous=FULL")
-            version = self._conn.execute("PRAGMA user_version").fetchone()[0]
-            for number, statement in enumerate(MIGRATIONS[version:], start=version + 1):
-                self._conn.execute("BEGIN IMMEDIATE")
-                self._conn.execute(statement)
-                self._conn.execute(f"PRAGMA user_version={number}")
-                self._conn.execute("COMMIT")
 
     def _ticket(self, where: str, args: tuple) -> Ticket | None:
         row = self._conn.execute(f"SELECT {_TICKET_COLUMNS} FROM tickets WHERE {where}", args).fetchone()

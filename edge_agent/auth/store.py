@@ -19,6 +19,7 @@ from edge_agent.auth.errors import NameTaken, UserError
 from edge_agent.auth.roles import ADMIN, STAFF_ROLES, User
 from edge_agent.config import Settings
 from edge_agent.errors import NotFound
+from edge_agent.sqlite_db import open_db
 
 MIGRATIONS: tuple[str, ...] = (
     f"""CREATE TABLE users (
@@ -63,22 +64,10 @@ class UserStore:
     """Users and sessions; one connection guarded by a lock (every statement is short)."""
 
     def __init__(self, path: Path, clock: Callable[[], float] = time.time) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._clock = clock
-        self._conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        self._conn, _ = open_db(path, MIGRATIONS, foreign_keys=True)
         self._lock = threading.Lock()
-        with self._lock:
-            self._conn.execute("PRAGMA busy_timeout=10000")
-            self._conn.execute("PRAGMA journal_mode=WAL")
-            self._conn.execute("PRAGMA synchronous=FULL")
-            self._conn.execute("PRAGMA foreign_keys=ON")
-            self._migrate()
-
-    def _migrate(self) -> None:
-        version = self._conn.execute("PRAGMA user_version").fetchone()[0]
-        for number, statement in enumerate(MIGRATIONS[version:], start=version + 1):
-            self._write(lambda: (self._conn.execute(statement), self._conn.execute(f"PRAGMA user_version={number}")))
 
     def _write(self, work: Callable[[], T]) -> T:
         """Run ``work`` in one BEGIN IMMEDIATE transaction (caller holds the lock)."""
