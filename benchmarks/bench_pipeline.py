@@ -11,6 +11,7 @@ RSS (VmHWM) of the server process with the default model loaded.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import statistics
 import subprocess
@@ -24,11 +25,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from edge_agent.config import Settings  # noqa: E402
-from edge_agent.chat import retrieval  # noqa: E402
-from edge_agent.knowledge.embedder import E5Embedder  # noqa: E402
-from edge_agent.knowledge.store import KnowledgeStore  # noqa: E402
+from edge_agent.llm.backend import MockModel  # noqa: E402
 from edge_agent.llm.manifest import resolve_model  # noqa: E402
-from edge_agent.llm.prompts import PromptSource, build_prompt  # noqa: E402
+from edge_agent.services import build_services  # noqa: E402
 from tests.conftest import EDGE_AGENT, SAMPLE_KB, start_server  # noqa: E402
 
 QUESTIONS = ("信用卡临时额度怎么调？", "How do I book the sleep clinic?")
@@ -90,17 +89,16 @@ def main() -> None:
     subprocess.run([EDGE_AGENT, "--data-dir", str(data), "ingest", str(SAMPLE_KB)], check=True, capture_output=True)
     settings = Settings.from_mapping({"data_dir": data, "models_dir": ROOT / "models", "stream_drafts": True})
     spec = resolve_model(settings)
-    store = KnowledgeStore(settings.chroma_dir, E5Embedder())
+    # The exact prompts the pipeline sends: ask the service itself (quote mode: no model needed for this).
+    services = build_services(dataclasses.replace(settings, answer_mode="quote"),
+                              model=MockModel(spec.name, spec.chat_format))
     prompts = {}
-    for q in QUESTIONS:
-        lang = retrieval.question_lang(q)
-        params = retrieval.RerankParams(settings.rerank_lexical_weight, settings.min_evidence(lang),
-                                        settings.quote_second_margin, settings.retrieval_top_k)
-        hits = retrieval.reranked_hits(retrieval.decide(retrieval.rerank(
-            q, "", store.search(q, settings.retrieval_pool, lang), lang, settings.rerank_lexical_weight), lang, params))
-        prompts[q] = build_prompt(spec.chat_format, [PromptSource(i + 1, h.title, h.text) for i, h in enumerate(hits)],
-                                  q, lang)
-    del store
+    for i, q in enumerate(QUESTIONS):
+        turn = services.chat.begin(f"bench-prompt-{i:03d}", q)
+        prompts[q] = services.chat.prompt_for(turn)
+        turn.release()
+    services.store.close()
+    del services
     llm = Llama(model_path=str(spec.path), n_ctx=spec.n_ctx, n_threads=settings.n_threads, seed=settings.seed,
                 verbose=False)
     server = start_server(data, EDGE_STREAM_DRAFTS="true")

@@ -20,7 +20,7 @@ from guardrails.escalation import Escalation
 from edge_agent.knowledge.store import Hit, KnowledgeStore
 from edge_agent.llm.backend import GenerationParams, LanguageModel
 from edge_agent.llm.gate import ModelGate
-from edge_agent.llm.prompts import PromptSource, build_prompt
+from edge_agent.llm.prompts import Prompt, PromptSource, build_prompt
 from edge_agent.sessions import ChatSession, SessionRegistry, check_session_id
 from guardrails.redactor import GUARD_VERSION, EntityCount, Redaction, Redactor
 from guardrails.stream import StreamGuard
@@ -124,12 +124,23 @@ class ChatService:
         question = self.redactor.redact(text, session.vault)
         lang = retrieval.question_lang(text)
         context = retrieval.followup_context(question.text, list(session.history), lang)
-        candidates = self.knowledge.search(self._query(question.text, context), self.settings.retrieval_pool, lang)
+        query = self._query(question.text, context)
+        # The scope check reuses the retrieval vector: embed once here and hand the vector to the search.
+        embedder = getattr(self.knowledge, "_embedder", None) if self.settings.scope_check else None
+        nearest, scope_margin = None, None
+        if embedder is not None and query.strip():
+            vector = embedder.embed_query(query)
+            nearest = retrieval.scope_index(embedder).nearest(vector)
+            scope_margin = self.settings.scope_margin
+            candidates = self.knowledge.search(query, self.settings.retrieval_pool, lang, vector=vector)
+        else:
+            candidates = self.knowledge.search(query, self.settings.retrieval_pool, lang)
         params = retrieval.RerankParams(self.settings.rerank_lexical_weight, self.settings.min_evidence(lang),
-                                        self.settings.quote_second_margin, self.settings.retrieval_top_k)
+                                        self.settings.quote_second_margin, self.settings.retrieval_top_k,
+                                        scope_margin)
         decision = retrieval.decide(
             retrieval.rerank(question.text, context, candidates, lang, self.settings.rerank_lexical_weight),
-            lang, params)
+            lang, params, question.text, nearest)
         hits = retrieval.reranked_hits(decision)
         plan = "declined" if not hits else ("generate" if self.settings.answer_mode == "generate" else "quote")
         turn = Turn(sid, session, question, lang, hits, plan, time.monotonic())
@@ -199,11 +210,15 @@ class ChatService:
             model_sha256="", guard_version=GUARD_VERSION, grounding="agent", escalation=ticket.reason))
         log.info("agent reply ticket=%d session=%s", ticket.id, session_tag(ticket.session_id))
 
+    def prompt_for(self, turn: Turn) -> Prompt:
+        """The exact prompt the model gets for a turn (benchmarks compare bare generation on it)."""
+        return build_prompt(self.model.chat_format,
+                            [PromptSource(i + 1, h.title, h.text) for i, h in enumerate(turn.hits)],
+                            turn.question.text, turn.lang)
+
     def _generate(self, turn: Turn) -> Iterator[tuple[str, dict[str, Any]]]:
         """Run the model inside the held slot; stream guarded drafts if configured. Returns the raw text."""
-        prompt = build_prompt(self.model.chat_format,
-                              [PromptSource(i + 1, h.title, h.text) for i, h in enumerate(turn.hits)],
-                              turn.question.text, turn.lang)
+        prompt = self.prompt_for(turn)
         params = GenerationParams(max_tokens=self.settings.max_tokens, temperature=self.settings.temperature,
                                   deadline=time.monotonic() + self.settings.generation_timeout_s)
         guard = StreamGuard(lambda s: self.redactor.redact(s, turn.session.vault), self.settings.stream_holdback_chars)
