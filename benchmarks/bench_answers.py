@@ -74,9 +74,9 @@ class RecordingStore:
         self.last: list[Any] = []
         self.search_s: list[float] = []
 
-    def search(self, query: str, k: int, lang: str | None = None) -> list[Any]:
+    def search(self, query: str, k: int, lang: str | None = None, **kwargs: Any) -> list[Any]:
         t0 = time.perf_counter()
-        hits = self.inner.search(query, k, lang)
+        hits = self.inner.search(query, k, lang, **kwargs)
         self.search_s.append(time.perf_counter() - t0)
         self.texts.update({h.chunk_id: h.text for h in hits})
         self.last = hits
@@ -187,7 +187,8 @@ def main() -> None:
                               "settings": {f: getattr(base, f) for f in (
                                   "retrieval_top_k", "retrieval_pool", "rerank_lexical_weight",
                                   "retrieval_min_evidence_zh", "retrieval_min_evidence_en",
-                                  "quote_second_margin", "grounding_min_overlap")}}
+                                  "quote_second_margin", "grounding_min_overlap", "scope_check",
+                                  "scope_margin")}}
     judged: dict[str, list[dict[str, Any]]] = {}
     try:
         for check in (True, False):
@@ -214,14 +215,19 @@ def main() -> None:
 
 
 def rerank_cost(store: RecordingStore, rows: list[dict[str, Any]]) -> float:
-    """Median time of rerank + decide for one message (pure Python over the recorded candidates)."""
+    """Median time of rerank + scope check + decide for one message (over the recorded candidates)."""
     times = []
+    embedder = store.inner.embedder
+    index = retrieval.ScopeIndex.build(embedder)
     for row in rows[:50]:
         lang = retrieval.question_lang(row["question"])
-        hits = store.inner.search(row["question"], 20, lang)
-        params = retrieval.RerankParams(0.05, 0.9, 0.01, 3)
+        vector = embedder.embed_query(row["question"])
+        hits = store.inner.search(row["question"], 20, lang, vector=vector)
+        params = retrieval.RerankParams(0.05, 0.9, 0.01, 3, 0.01)
         t0 = time.perf_counter()
-        retrieval.decide(retrieval.rerank(row["question"], "", hits, lang, 0.05), lang, params)
+        nearest = index.nearest(vector)
+        retrieval.decide(retrieval.rerank(row["question"], "", hits, lang, 0.05), lang, params, row["question"],
+                         nearest)
         times.append(time.perf_counter() - t0)
     return round(statistics.median(times) * 1000, 3)
 

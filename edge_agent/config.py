@@ -74,6 +74,12 @@ class Settings:
                                           "and is declined.", ge=0.0, le=2.0)
     quote_second_margin: float = _f(0.01, "When quoting, also quote the runner-up entry if its reranked score is "
                                     "within this of the best (0 quotes one entry only).", ge=0.0, le=1.0)
+    scope_check: bool = _f(True, "Decline questions outside what the knowledge base is for (diagnosis and drug "
+                           "advice, investment advice, other banks and hospitals, personal account lookups, travel "
+                           "documents, chit-chat…; see edge_agent/chat/scope.py), reusing the retrieval vector.")
+    scope_margin: float = _f(0.01, "With scope_check: decline when the question's nearest out-of-scope intent "
+                             "(cosine) is at least this much above its reranked evidence score (lower declines "
+                             "more).", ge=-0.2, le=0.5)
     grounding_check: bool = _f(True, "Check generated answers against their sources (numbers present, content "
                                "overlap) and quote the best source instead when they fail. Off only to measure.")
     chunk_max_chars: int = _f(600, "Longest knowledge chunk in characters.", ge=100, le=10_000)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from edge_agent.audit.provenance import model_file_sha256
+from edge_agent.chat.retrieval import ScopeIndex
 from edge_agent.chat.service import ChatService
 from edge_agent.config import Settings
 from edge_agent.conversations import ConversationStore, audit_options
@@ -87,6 +88,8 @@ def build_services(settings: Settings, *, model: LanguageModel | None = None,
     escalations = EscalationService(EscalationPolicy(parse_triggers(settings.escalation_triggers)),
                                     TicketStore(settings.data_dir / "tickets.sqlite3"), redactor,
                                     settings.location_id, settings.agent_minutes_per_ticket)
+    # Out-of-scope intents, embedded once at start-up with the same embedder as the questions.
+    scope = ScopeIndex.build(knowledge.embedder) if settings.scope_check else None
     chat = ChatService(settings=settings, redactor=redactor, knowledge=knowledge, model=model, gate=gate,
-                       sessions=sessions, store=store, escalations=escalations)
+                       sessions=sessions, store=store, escalations=escalations, scope=scope)
     return Services(settings, redactor, knowledge, model, gate, sessions, store, chat, escalations)

@@ -6,14 +6,23 @@ extra model call fixes much of both: every candidate gets ``dense + lexical_weig
 ``overlap`` is the share of the question's content units (Chinese characters, English word stems) found in
 the candidate's title, section and text, each unit weighted by how rare it is among the candidates.
 The best reranked score is the *evidence*; below the per-language minimum the question is declined.
+
+Some unanswerable questions still find strong evidence ("which medicine should I take" next to the prescriptions
+entry). The *scope check* reuses the question's retrieval vector: it is compared with the out-of-scope intents of
+``edge_agent.chat.scope`` (phrasings embedded once as e5 ``query:`` vectors, one matrix product per message), and
+the question is declined when its nearest intent is closer than its evidence by at least ``scope_margin``, or when
+it names another bank or hospital that the evidence does not mention.
 """
 from __future__ import annotations
 
 import math
 import re
 from dataclasses import dataclass, replace
-from typing import Sequence
+from typing import Any, Sequence
 
+import numpy as np
+
+from edge_agent.chat import scope
 from edge_agent.knowledge.store import Hit
 
 CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
@@ -48,6 +57,7 @@ class RerankParams:
     min_evidence: float
     second_margin: float
     top_k: int
+    scope_margin: float | None = None  # None: no scope check
 
 
 @dataclass(frozen=True)
@@ -68,7 +78,44 @@ class Decision:
     sources: tuple[Ranked, ...]
     quote: int
     evidence: float
-    reason: str  # supported | low_evidence | no_candidates
+    reason: str  # supported | low_evidence | no_candidates | out_of_scope | other_institution
+    intent: str = ""  # the out-of-scope intent (or institution) a declined question matched
+
+
+@dataclass(frozen=True)
+class Nearest:
+    """The out-of-scope intent closest to a question and its cosine similarity."""
+
+    intent: str
+    similarity: float
+
+
+class ScopeIndex:
+    """The out-of-scope phrasings as unit e5 ``query:`` vectors (one row each) and the intent of each row."""
+
+    def __init__(self, vectors: Any, intents: Sequence[str]) -> None:
+        matrix = np.asarray(vectors, dtype=np.float32)
+        if matrix.ndim != 2 or matrix.shape[0] != len(intents):
+            raise ValueError("one vector per phrasing is needed")
+        norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+        self.matrix = matrix / np.where(norms == 0, 1.0, norms)
+        self.intents = tuple(intents)
+
+    @classmethod
+    def build(cls, embedder: Any, table: Sequence[tuple[str, str, str]] | None = None) -> "ScopeIndex":
+        """Embed every (intent, lang, phrasing) of the table (default: scope.INTENTS) as a question."""
+        rows = list(table if table is not None else scope.phrasings())
+        return cls([embedder.embed_query(text) for _, _, text in rows], [intent for intent, _, _ in rows])
+
+    def nearest(self, vector: Sequence[float]) -> Nearest:
+        """The closest intent to a question vector (one matrix product: a few microseconds)."""
+        v = np.asarray(vector, dtype=np.float32)
+        norm = float(np.linalg.norm(v))
+        if not len(self.intents) or v.shape != (self.matrix.shape[1],) or norm == 0.0:
+            return Nearest("", -1.0)
+        sims = self.matrix @ (v / norm)
+        best = int(sims.argmax())
+        return Nearest(self.intents[best], round(float(sims[best]), 4))
 
 
 def question_lang(text: str) -> str:
@@ -153,12 +200,25 @@ def quote_count(hits: Sequence[Hit], lang: str, margin: float) -> int:
     return 1
 
 
-def decide(ranked: Sequence[Ranked], lang: str, params: RerankParams) -> Decision:
-    """Decline below the evidence minimum; else keep top_k sources (scored by rerank) and say how many to quote."""
+def decide(ranked: Sequence[Ranked], lang: str, params: RerankParams, question: str = "",
+           nearest: Nearest | None = None) -> Decision:
+    """Decline below the evidence minimum or out of scope; else keep top_k sources and say how many to quote.
+
+    Out of scope (only when ``params.scope_margin`` is set): the question names another institution that the
+    best evidence does not, or its nearest out-of-scope intent is at least scope_margin closer than the evidence.
+    """
     if not ranked:
         return Decision(False, (), 0, 0.0, "no_candidates")
-    if ranked[0].score < params.min_evidence:
-        return Decision(False, (), 0, ranked[0].score, "low_evidence")
+    evidence = ranked[0].score
+    if evidence < params.min_evidence:
+        return Decision(False, (), 0, evidence, "low_evidence")
+    if params.scope_margin is not None:
+        best = ranked[0].hit
+        other = scope.named_institution(question, f"{best.title} {best.section} {best.text}")
+        if other:
+            return Decision(False, (), 0, evidence, "other_institution", other)
+        if nearest is not None and nearest.intent and nearest.similarity - evidence >= params.scope_margin:
+            return Decision(False, (), 0, evidence, "out_of_scope", nearest.intent)
     sources = tuple(ranked[: params.top_k])
     hits = [replace(r.hit, score=r.score) for r in sources]
     return Decision(True, sources, quote_count(hits, lang, params.second_margin), ranked[0].score, "supported")

@@ -105,7 +105,8 @@ class ChatService:
 
     def __init__(self, *, settings: Settings, redactor: Redactor, knowledge: KnowledgeStore,
                  model: LanguageModel, gate: ModelGate, sessions: SessionRegistry,
-                 store: ConversationStore, escalations: EscalationService | None = None) -> None:
+                 store: ConversationStore, escalations: EscalationService | None = None,
+                 scope: retrieval.ScopeIndex | None = None) -> None:
         self.settings = settings
         self.redactor = redactor
         self.knowledge = knowledge
@@ -114,6 +115,7 @@ class ChatService:
         self.sessions = sessions
         self.store = store
         self.escalations = escalations
+        self.scope = scope
 
     # --- step 1-2: guard input, retrieve, take the model -------------------------------------
     def begin(self, session_id: object, message: object) -> Turn:
@@ -126,11 +128,10 @@ class ChatService:
         context = retrieval.followup_context(question.text, list(session.history), lang)
         query = self._query(question.text, context)
         # The scope check reuses the retrieval vector: embed once here and hand the vector to the search.
-        embedder = getattr(self.knowledge, "_embedder", None) if self.settings.scope_check else None
         nearest, scope_margin = None, None
-        if embedder is not None and query.strip():
-            vector = embedder.embed_query(query)
-            nearest = retrieval.scope_index(embedder).nearest(vector)
+        if self.scope is not None and self.settings.scope_check and query.strip():
+            vector = self.knowledge.embedder.embed_query(query)
+            nearest = self.scope.nearest(vector)
             scope_margin = self.settings.scope_margin
             candidates = self.knowledge.search(query, self.settings.retrieval_pool, lang, vector=vector)
         else:

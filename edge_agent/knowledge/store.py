@@ -59,6 +59,11 @@ class KnowledgeStore:
         self._embedder = embedder
         self._write_lock = threading.Lock()
 
+    @property
+    def embedder(self) -> Embedder:
+        """The embedder behind the store (questions must be embedded with the same one)."""
+        return self._embedder
+
     def count(self) -> int:
         """Chunks in the store."""
         return self._col.count()
@@ -120,11 +125,16 @@ class KnowledgeStore:
                                   ingested=str(f.get("ingested", "")))
                      for d, f in sorted(firsts.items()))
 
-    def search(self, query: str, k: int, lang: str | None = None) -> list[Hit]:
-        """The k passages closest to the query, best first (same-language passages slightly preferred)."""
+    def search(self, query: str, k: int, lang: str | None = None, *,
+               vector: Sequence[float] | None = None) -> list[Hit]:
+        """The k passages closest to the query, best first (same-language passages slightly preferred).
+
+        ``vector``: the query already embedded (``embed_query``) by the caller, who reuses it (the scope check);
+        the query is then not embedded again.
+        """
         if not query.strip() or self.count() == 0:
             return []
-        vector = self._embedder.embed_query(query)
+        vector = [float(x) for x in vector] if vector is not None else self._embedder.embed_query(query)
         res = self._col.query(query_embeddings=[vector], n_results=min(self.count(), k * 2),
                               include=["documents", "metadatas", "distances"])
         hits = [Hit(chunk_id=cid, doc_id=meta["doc_id"], title=meta["title"], section=meta["section"],
