@@ -2,7 +2,8 @@
 
 Every stored turn is also an event of the audit chain (edge_agent/audit): the turn row and its signed
 chain record are written in one ``BEGIN IMMEDIATE`` transaction, so a turn is either stored and chained
-or not stored at all, and writers in several threads or processes keep one consistent chain.
+or not stored at all, and writers in several threads or processes keep one consistent chain. Knowledge-base
+changes (``record_kb_change``) are chained the same way, as ``kb`` events that hold their own facts.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator, Sequence, TypeVar
+from typing import TYPE_CHECKING, Callable, Iterator, Sequence, TypeVar
 
 from edge_agent.sqlite_db import open_db
 from edge_agent.audit import chain
@@ -21,6 +22,9 @@ from edge_agent.audit.checkpoints import Checkpoint, Checkpointer, checkpoint_pa
 from edge_agent.audit.keys import AuditKeyError, key_path, obtain_key
 from edge_agent.audit.retention import PurgeResult, cutoff, purge_before
 from edge_agent.config import Settings
+
+if TYPE_CHECKING:
+    from edge_agent.knowledge.ingest import KbChange
 
 log = logging.getLogger("edge_agent.audit")
 
@@ -150,6 +154,18 @@ class ConversationStore:
             turn_id, record = self._write(insert)
             self._after_commit(chain.Head(record.seq, record.hash))
         return turn_id
+
+    def record_kb_change(self, actor: str, change: "KbChange") -> chain.ChainRecord:
+        """Chain one knowledge-base change (who, what, when, document sha256) durably; returns its record."""
+        if not actor:
+            raise ValueError("a knowledge-base change needs an actor")
+        facts = {"actor": actor, **change.to_json()}
+
+        with self._lock:
+            record = self._write(lambda: chain.append_kb_event(self._conn, self._audit.key,
+                                                               ts=change.time.timestamp(), facts=facts))
+            self._after_commit(chain.Head(record.seq, record.hash))
+        return record
 
     def purge(self, before_ts: float) -> PurgeResult | None:
         """Delete turns and chain records older than ``before_ts``, as one signed purge event."""

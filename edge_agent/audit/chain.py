@@ -1,10 +1,12 @@
 """The audit chain's record format: canonical bytes, HMAC-SHA256 links, and appending inside a transaction.
 
-Every event (a stored turn, a purge) is one row of ``audit_log``. A row carries the previous row's hash
-and its own hash, which is HMAC-SHA256(key, canonical(version, seq, ts, kind, ref, prev, data)). Without
-the key nobody can produce a valid hash, so editing, inserting, deleting, reordering or re-hashing rows
-breaks the chain at the first touched row. A turn event's ``data`` holds the sha256 of the turn row
-(every column in ``TURN_FIELDS``), so the turn text itself is covered too.
+Every event (a stored turn, a purge, a knowledge-base change) is one row of ``audit_log``. A row carries
+the previous row's hash and its own hash, which is HMAC-SHA256(key, canonical(version, seq, ts, kind, ref,
+prev, data)). Without the key nobody can produce a valid hash, so editing, inserting, deleting, reordering
+or re-hashing rows breaks the chain at the first touched row. A turn event's ``data`` holds the sha256 of
+the turn row (every column in ``TURN_FIELDS``), so the turn text itself is covered too. A ``kb`` event
+holds all its facts in ``data`` (actor, action, document id, chunks, document sha256, time), so the HMAC
+covers them directly.
 """
 from __future__ import annotations
 
@@ -29,7 +31,10 @@ TURN_FIELDS: tuple[str, ...] = (
 
 KIND_TURN = "turn"
 KIND_PURGE = "purge"
-KINDS: tuple[str, ...] = (KIND_TURN, KIND_PURGE)
+KIND_KB = "kb"  # a knowledge-base change: who added, replaced or removed which document
+KINDS: tuple[str, ...] = (KIND_TURN, KIND_PURGE, KIND_KB)
+KB_ACTIONS: tuple[str, ...] = ("add", "replace", "remove")
+KB_FIELDS: tuple[str, ...] = ("actor", "action", "doc_id", "chunks", "sha256", "time")  # a kb event's data
 
 SCHEMA: tuple[str, ...] = (
     """CREATE TABLE audit_log (
@@ -143,3 +148,10 @@ def append_turn_event(conn: sqlite3.Connection, key: bytes, turn_id: int) -> Cha
         raise LookupError(f"turn {turn_id} does not exist")
     ts = float(row[TURN_FIELDS.index("ts")])
     return append_event(conn, key, kind=KIND_TURN, ts=ts, ref_id=turn_id, data={"row": turn_digest(row)})
+
+
+def append_kb_event(conn: sqlite3.Connection, key: bytes, *, ts: float, facts: Mapping[str, Any]) -> ChainRecord:
+    """Chain one knowledge-base change (``facts`` holds exactly KB_FIELDS). The caller holds a write transaction."""
+    if set(facts) != set(KB_FIELDS) or facts["action"] not in KB_ACTIONS:
+        raise ValueError("a kb event needs exactly the fields " + ", ".join(KB_FIELDS))
+    return append_event(conn, key, kind=KIND_KB, ts=ts, data=facts)

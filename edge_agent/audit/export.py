@@ -1,4 +1,8 @@
-"""Export the audit trail for the auditor: one row per chain event (turn or purge) in a time range."""
+"""Export the audit trail for the auditor: one row per chain event in a time range.
+
+Turn events carry their redacted turn's columns; purge and knowledge-base (``kb``) events have empty turn
+columns and their facts in ``data`` (for ``kb``: actor, action, doc_id, chunks, document sha256, time).
+"""
 from __future__ import annotations
 
 import csv

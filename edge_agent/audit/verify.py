@@ -1,15 +1,17 @@
 """Verify the audit chain: every record signed and linked, every turn row matching its record, no turn
-without a record, no records missing before the newest signed checkpoint. Stops at the first problem.
+without a record, every knowledge-base change well-formed, no records missing before the newest signed
+checkpoint. Stops at the first problem.
 """
 from __future__ import annotations
 
 import datetime as dt
 import sqlite3
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Callable, Iterable
 
-from edge_agent.audit.chain import (GENESIS, KIND_PURGE, KIND_TURN, SELECT_RECORDS, ChainRecord,
-                                    record_is_authentic, same_digest, select_turn_row, turn_digest)
+from edge_agent.audit.chain import (GENESIS, KB_ACTIONS, KB_FIELDS, KIND_KB, KIND_PURGE, KIND_TURN,
+                                    SELECT_RECORDS, ChainRecord, record_is_authentic, same_digest,
+                                    select_turn_row, turn_digest)
 from edge_agent.audit.checkpoints import Checkpoint, CheckpointFile, is_authentic
 
 
@@ -44,6 +46,7 @@ class VerifyReport:
     latest_checkpoint: Checkpoint | None
     problem: Problem | None = None
     notes: tuple[str, ...] = ()
+    kb_changes: int = 0
 
     def summary(self) -> str:
         """One line for the auditor."""
@@ -55,8 +58,9 @@ class VerifyReport:
         latest = self.latest_checkpoint
         cps = (f"{_n(self.checkpoints, 'checkpoint')} checked (latest: record {latest.seq} at {_when(latest.ts)})"
                if latest else "no checkpoints (deletion of the newest records cannot be detected)")
+        kb = f", {_n(self.kb_changes, 'knowledge-base change')}" if self.kb_changes else ""
         return (f"audit chain intact: {_n(self.records, 'record')} ({self.first_seq}..{self.head_seq}{purged}; "
-                f"{_n(self.turns, 'turn')}, {_n(self.purges, 'purge')}); head {self.head_hash[:16]}; {cps}")
+                f"{_n(self.turns, 'turn')}, {_n(self.purges, 'purge')}{kb}); head {self.head_hash[:16]}; {cps}")
 
 
 def _when(ts: float) -> str:
@@ -80,7 +84,7 @@ class _Checker:
         self.conn, self.key, self.by_seq = conn, key, by_seq
         self.first: ChainRecord | None = None
         self.expected_seq, self.expected_prev = 0, GENESIS
-        self.records = self.turns = self.purges = 0
+        self.records = self.turns = self.purges = self.kb_changes = 0
         self.last_turn = 0
         self.through, self.through_hash = 0, GENESIS  # the newest purge's range
 
@@ -101,8 +105,8 @@ class _Checker:
                            r.seq, turn_id)
         if self.first is not None and not same_digest(self.expected_prev, r.prev_hash):
             return Problem("does not link to the record before it (inserted or reordered)", r.seq, turn_id)
-        problem = self._turn(r) if r.kind == KIND_TURN else self._purge(r) if r.kind == KIND_PURGE else \
-            Problem(f"unknown event kind {r.kind!r}", r.seq)
+        check = self._events.get(r.kind)
+        problem = check(r) if check is not None else Problem(f"unknown event kind {r.kind!r}", r.seq)
         if problem is not None:
             return problem
         for cp in self.by_seq.get(r.seq, ()):
@@ -150,6 +154,23 @@ class _Checker:
         self.turns += 1
         return None
 
+    @property
+    def _events(self) -> dict[str, Callable[[ChainRecord], Problem | None]]:
+        return {KIND_TURN: self._turn, KIND_PURGE: self._purge, KIND_KB: self._kb}
+
+    def _kb(self, r: ChainRecord) -> Problem | None:
+        try:
+            data = r.payload()
+        except ValueError:
+            data = {}
+        well_formed = (set(data) == set(KB_FIELDS) and r.ref_id is None and data["action"] in KB_ACTIONS
+                       and all(isinstance(data[f], str) for f in ("actor", "doc_id", "sha256", "time"))
+                       and data["actor"] and data["doc_id"] and type(data["chunks"]) is int)
+        if not well_formed:
+            return Problem("knowledge-base change event is malformed", r.seq)
+        self.kb_changes += 1
+        return None
+
     def _purge(self, r: ChainRecord) -> Problem | None:
         try:
             data = r.payload()
@@ -195,7 +216,7 @@ def verify_chain(conn: sqlite3.Connection, key: bytes,
             conn.execute("COMMIT")
     return VerifyReport(problem is None, checker.records, checker.turns, checker.purges,
                         checker.first.seq if checker.first else 0, checker.head_seq, checker.expected_prev,
-                        checker.through, len(cps), latest, problem, notes)
+                        checker.through, len(cps), latest, problem, notes, checker.kb_changes)
 
 
 def _walk(conn: sqlite3.Connection, checker: _Checker) -> Problem | None:

@@ -6,7 +6,9 @@
 Each file is loaded, scanned by the privacy guard (personal data redacted, or the file rejected),
 chunked and embedded *before* the store is touched; the store then swaps the document's chunks in
 one step, so a failure leaves the previous version in place. Every add/replace/remove returns a
-frozen ``KbChange`` for the audit trail. Nothing here logs document text or detected values.
+frozen ``KbChange`` for the audit trail, and hands it to ``on_change`` (when given) right after the store
+changed, before the next file is touched: a callback that raises stops the run. Nothing here logs document
+text or detected values.
 """
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, Protocol, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Protocol, Sequence
 
 from edge_agent.knowledge.chunking import Block, Chunk, Entry, chunk_blocks, chunk_entries
 from edge_agent.knowledge.loaders import (
@@ -273,7 +275,7 @@ def store_prepared(store: "KnowledgeStore", prepared: PreparedDocument) -> KbCha
 
 
 def add_paths(store: "KnowledgeStore", paths: Iterable[Path], options: IngestOptions,
-              redactor: RedactorLike | None) -> IngestReport:
+              redactor: RedactorLike | None, on_change: Callable[[KbChange], None] | None = None) -> IngestReport:
     """Add or replace every supported file under the paths; each file succeeds or fails on its own."""
     if options.pii_policy not in PII_POLICIES:
         raise ValueError(f"pii_policy must be one of {PII_POLICIES}")
@@ -293,10 +295,13 @@ def add_paths(store: "KnowledgeStore", paths: Iterable[Path], options: IngestOpt
                 continue
             results.append(FileResult(str(file), doc_id, chunks=change.chunks, redactions=prepared.redactions,
                                       change=change, scanned=redactor is not None))
+            if on_change is not None:
+                on_change(change)
     return IngestReport(tuple(results))
 
 
-def remove_documents(store: "KnowledgeStore", doc_ids: Sequence[str]) -> tuple[KbChange, ...]:
+def remove_documents(store: "KnowledgeStore", doc_ids: Sequence[str],
+                     on_change: Callable[[KbChange], None] | None = None) -> tuple[KbChange, ...]:
     """Remove documents by id; an unknown id raises UnknownDocument before anything is removed."""
     infos = {}
     for doc_id in doc_ids:
@@ -308,6 +313,8 @@ def remove_documents(store: "KnowledgeStore", doc_ids: Sequence[str]) -> tuple[K
     for doc_id, info in infos.items():
         removed = store.remove_document(doc_id)
         changes.append(KbChange("remove", doc_id, removed, info.sha256, datetime.now(timezone.utc)))
+        if on_change is not None:
+            on_change(changes[-1])
     return tuple(changes)
 
 

@@ -1,17 +1,30 @@
-"""The `edge-agent kb` command: add (alias `ingest`), remove and list knowledge documents."""
+"""The `edge-agent kb` command: add (alias `ingest`), remove and list knowledge documents.
+
+Every add, replace and remove is chained into the audit trail as a ``kb`` event with the actor
+``cli:<OS user>``. The audit key is obtained the way `edge-agent init` does it: created when the chain is
+still empty (so `kb add` may run before `init` on a fresh box), an error naming `edge-agent init` or the
+key to restore otherwise.
+"""
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import getpass
 import json
+import os
 import sys
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any, Callable, TextIO
+from typing import TYPE_CHECKING, Any, Callable, Iterator, TextIO
 
 from edge_agent.config import Settings
 from edge_agent.knowledge.ingest import (
-    IngestOptions, IngestReport, add_paths, build_ingest_redactor, list_documents, remove_documents,
+    IngestOptions, IngestReport, KbChange, add_paths, build_ingest_redactor, list_documents, remove_documents,
 )
+
+if TYPE_CHECKING:
+    from edge_agent.conversations import ConversationStore
 
 
 def add_kb_parser(sub: Any) -> None:
@@ -50,16 +63,69 @@ def _store(settings: Settings) -> Any:
     return build_knowledge(settings)
 
 
+def cli_actor() -> str:
+    """Who changes the knowledge base from the command line: ``cli:<OS user>``."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (OSError, KeyError):  # no login name and no passwd entry (some containers)
+        return f"cli:uid-{os.getuid()}"
+
+
+def _open_audit(settings: Settings) -> "ConversationStore":
+    """The conversation store with its audit key, opened as `init` does (key created only on an empty chain)."""
+    from edge_agent.conversations import ConversationStore, audit_options
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    options = audit_options(settings, create_key=True)  # AuditKeyError when the chain exists but the key does not
+    return ConversationStore(settings.db_path, dataclasses.replace(options, retention_days=0))  # no purge here
+
+
+class AuditRecorder:
+    """Chains each change as a ``kb`` audit event by one actor; remembers the records it wrote."""
+
+    def __init__(self, audit: "ConversationStore", actor: str) -> None:
+        self.audit, self.actor = audit, actor
+        self.seqs: list[int] = []
+
+    def __call__(self, change: KbChange) -> None:
+        """Record one change (raises when the audit trail cannot be written: the run then stops)."""
+        self.seqs.append(self.audit.record_kb_change(self.actor, change).seq)
+
+    def summary(self) -> str:
+        """One line for the operator ('' when nothing was recorded)."""
+        if not self.seqs:
+            return ""
+        return (f"audit trail: {len(self.seqs)} change(s) recorded as {self.actor} "
+                f"(records {self.seqs[0]}..{self.seqs[-1]})")
+
+
+@contextmanager
+def audit_recorder(settings: Settings) -> Iterator[AuditRecorder]:
+    """The recorder for this command, with the audit store open for as long as the block runs."""
+    audit = _open_audit(settings)
+    try:
+        yield AuditRecorder(audit, cli_actor())
+    finally:
+        audit.close()
+
+
+def _note(recorder: AuditRecorder, json_lines: bool) -> None:
+    if recorder.summary():  # JSON output stays one object per line on stdout
+        print(recorder.summary(), file=sys.stderr if json_lines else sys.stdout)
+
+
 def kb_add(args: argparse.Namespace, settings: Settings) -> int:
-    """Add or replace documents; exit 1 when any file was not stored."""
+    """Add or replace documents, each chained into the audit trail; exit 1 when any file was not stored."""
     paths = [Path(p) for p in args.paths]
     for path in paths:  # fail before loading models when a path is missing
         if not path.exists():
             raise FileNotFoundError(f"no such file or directory: {path}")
-    redactor = build_ingest_redactor(settings)
-    store = _store(settings)
-    report = add_paths(store, paths, IngestOptions.from_settings(settings), redactor)
-    print_report(report, store.count(), json_lines=args.json)
+    with audit_recorder(settings) as record:  # fails fast (audit key) before loading models
+        redactor = build_ingest_redactor(settings)
+        store = _store(settings)
+        report = add_paths(store, paths, IngestOptions.from_settings(settings), redactor, on_change=record)
+        print_report(report, store.count(), json_lines=args.json)
+    _note(record, args.json)
     return 1 if report.errors else 0
 
 
@@ -85,15 +151,18 @@ def print_report(report: IngestReport, total: int, *, json_lines: bool = False, 
 
 
 def kb_remove(args: argparse.Namespace, settings: Settings) -> int:
-    """Remove documents by id (all ids are checked first: an unknown one removes nothing)."""
-    store = _store(settings)
-    for change in remove_documents(store, args.doc_ids):
+    """Remove documents by id, each chained into the audit trail (an unknown id removes nothing)."""
+    with audit_recorder(settings) as record:
+        store = _store(settings)
+        changes = remove_documents(store, args.doc_ids, on_change=record)
+    for change in changes:
         if args.json:
             print(json.dumps(change.to_json(), ensure_ascii=False))
         else:
             print(f"removed {change.doc_id}: {change.chunks} chunks")
     if not args.json:
         print(f"store now holds {store.count()} chunks")
+    _note(record, args.json)
     return 0
 
 

@@ -1,5 +1,6 @@
-"""1,000 random tamperings of each kind against a chain that has been purged twice and checkpointed:
-every one must be detected. Each trial tampers with an in-memory copy of the same database."""
+"""1,000 random tamperings of each kind against a chain that has been purged twice and checkpointed, with
+knowledge-base change events among the turns: every one must be detected. Each trial tampers with an
+in-memory copy of the same database."""
 from __future__ import annotations
 
 import hashlib
@@ -8,6 +9,7 @@ import re
 import sqlite3
 import string
 from collections import Counter
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
@@ -16,6 +18,7 @@ import pytest
 from edge_agent.audit import chain
 from edge_agent.audit.checkpoints import read_checkpoints
 from edge_agent.audit.verify import Problem, verify_chain
+from edge_agent.knowledge.ingest import KbChange
 from tests.audit.helpers import KEY, connect, open_store, turn
 
 TRIALS = 1000
@@ -24,6 +27,13 @@ LOG_TEXT = ["kind", "data", "prev_hash", "hash"]
 LOG_COLUMNS = ["ts", "kind", "ref_id", "data", "prev_hash", "hash"]
 TURN_COLUMNS = [c for c in chain.TURN_FIELDS if c != "id"]
 ALPHABET = string.ascii_letters + string.digits + "{}[]\":,<>_ 的卡号"
+KB_EVERY = 6  # after the second purge, every 6th event is a knowledge-base change instead of a turn
+
+
+def kb_change(i: int) -> KbChange:
+    """A knowledge-base change whose facts differ with ``i``."""
+    return KbChange(("add", "replace", "remove")[i % 3], f"bank/挂失-{i}.md", i % 7 + 1,
+                    hashlib.sha256(str(i).encode()).hexdigest(), datetime.now(timezone.utc))
 
 
 @pytest.fixture(scope="module")
@@ -35,16 +45,23 @@ def base(tmp_path_factory) -> tuple[sqlite3.Connection, list]:
         store.append(turn(i, session=f"tamper-session-{i % 4}"))
     store.purge(next(r.ts for r in store.records() if r.seq == 11))   # purge event at seq 31, through 10
     for i in range(30, 60):
-        store.append(turn(i))
+        if i == 45:
+            store.record_kb_change("admin1", kb_change(i))
+        else:
+            store.append(turn(i))
     store.purge(next(r.ts for r in store.records() if r.seq == 16))   # seq 62, through 15
     for i in range(60, 78):
-        store.append(turn(i))
+        if i % KB_EVERY == 0:
+            store.record_kb_change("cli:operator" if i % 2 else "admin1", kb_change(i))
+        else:
+            store.append(turn(i))
     store.close()
     conn = connect(tmp / "store.sqlite3")
     checkpoints = [cp for _, cp in read_checkpoints(tmp / "checkpoints.jsonl").checkpoints]
     assert max(cp.seq for cp in checkpoints) == 80
     report = verify_chain(conn, KEY, checkpoints)
     assert report.ok and (report.first_seq, report.head_seq, report.purges) == (16, 80, 2), report.summary()
+    assert report.kb_changes == 4, report.summary()
     return conn, checkpoints
 
 
@@ -105,10 +122,15 @@ def insert_row(db: sqlite3.Connection, rng: random.Random) -> int | None:
         db.execute("UPDATE audit_log SET seq = -seq WHERE seq < 0")
     else:
         seq, prev = rng.randrange(1, seqs[0]), chain.GENESIS
-    data = chain.canonical({"row": hashlib.sha256(str(rng.random()).encode()).hexdigest()}).decode()
     ts = 1.7e9 + rng.random()
-    forged = chain.record_hash(rng.randbytes(32), seq, ts, "turn", 10_000, prev, data)
-    db.execute("INSERT INTO audit_log VALUES (?,?,?,?,?,?,?)", (seq, ts, "turn", 10_000, data, prev, forged))
+    if rng.random() < 0.5:  # a forged turn record
+        kind, ref = "turn", 10_000
+        data = chain.canonical({"row": hashlib.sha256(str(rng.random()).encode()).hexdigest()}).decode()
+    else:  # a forged knowledge-base change
+        kind, ref = "kb", None
+        data = chain.canonical({"actor": "admin1", **kb_change(rng.randrange(100)).to_json()}).decode()
+    forged = chain.record_hash(rng.randbytes(32), seq, ts, kind, ref, prev, data)
+    db.execute("INSERT INTO audit_log VALUES (?,?,?,?,?,?,?)", (seq, ts, kind, ref, data, prev, forged))
     return seq if where != "purged" else None
 
 
