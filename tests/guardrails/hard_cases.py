@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from faker import Faker
+from tests.pii_values import luhn_complete
 
 STRUCTURED = ("CREDIT_CARD", "CN_RESIDENT_ID", "PHONE_NUMBER", "EMAIL_ADDRESS", "IBAN_CODE", "US_SSN",
               "CN_PASSPORT", "MEDICAL_RECORD_NUMBER", "MEDICAL_INSURANCE_NUMBER")
@@ -68,17 +69,6 @@ def mk(*parts: str | P | K) -> Case:
 
 
 # --- value generators with real checksums --------------------------------------------------------
-def luhn_complete(prefix: str) -> str:
-    """Append the Luhn check digit."""
-    total = 0
-    for i, ch in enumerate(reversed(prefix)):
-        d = int(ch)
-        if i % 2 == 0:
-            d = d * 2 - 9 if d * 2 > 9 else d * 2
-        total += d
-    return prefix + str((10 - total % 10) % 10)
-
-
 def rand_digits(rng: random.Random, n: int) -> str:
     return "".join(rng.choice("0123456789") for _ in range(n))
 
