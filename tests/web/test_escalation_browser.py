@@ -56,7 +56,11 @@ def test_agent_reply_reaches_the_kiosk(server):
             agent.fill("#password", PASSWORD)
             agent.click("#sign-in")
             agent.wait_for_url("**/agent")
-            agent.locator("#tickets button", has_text="asked_for_human").first.click()
+            ticket_button = agent.locator("#tickets button", has_text="asked_for_human").first
+            expect(ticket_button).to_contain_text("<PHONE_NUMBER_1>")  # the redacted summary is listed
+            colours = ticket_button.evaluate("b => [getComputedStyle(b).color, getComputedStyle(b).backgroundColor]")
+            assert colours[0] != colours[1], "ticket text is invisible"
+            ticket_button.click()
             transcript = agent.locator("#transcript")
             expect(transcript).to_contain_text("<PHONE_NUMBER_1>")
             assert MOBILE not in transcript.inner_text()
