@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import stat
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
@@ -13,19 +14,69 @@ class KeyFileError(ValueError):
     """A key file is missing, unreadable or of the wrong kind."""
 
 
-def load_or_create_secret(path: Path, size: int = 32) -> bytes:
-    """Read a secret key file, creating it (mode 0600, random bytes) on first use."""
+class KeyFileProblem(Exception):
+    """Why a hex key file could not be used: kind is missing, unreadable, exposed, malformed or short.
+
+    Callers turn it into their own error with their own advice (which setting, which command)."""
+
+    def __init__(self, kind: str, mode: int = 0, cause: str = "") -> None:
+        super().__init__(kind)
+        self.kind = kind
+        self.mode = mode  # the file's permission bits, for kind "exposed"
+        self.cause = cause  # the exception type, for kind "unreadable"
+
+
+def write_new_hex_key(path: Path, size: int = 32) -> bytes | None:
+    """Create ``path`` (mode 0600, folder 0700) holding a new random hex key, durably; None if it exists."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    key = secrets.token_bytes(size)
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        data = secrets.token_bytes(size)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-    if len(data) < size:
-        raise KeyFileError(f"{path}: key is shorter than {size} bytes")
-    return data
+    except FileExistsError:
+        return None
+    try:
+        os.write(fd, (key.hex() + "\n").encode("ascii"))
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.chmod(path, 0o600)  # in case the umask or the filesystem widened it
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+    return key
+
+
+def read_hex_key(path: Path, size: int = 32) -> bytes:
+    """Read a hex key file that no other user can access; KeyFileProblem says what is wrong."""
+    try:
+        info = path.stat()
+        text = path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        raise KeyFileProblem("missing") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise KeyFileProblem("unreadable", cause=type(exc).__name__) from None
+    if info.st_mode & stat.S_IRWXO:
+        raise KeyFileProblem("exposed", mode=stat.S_IMODE(info.st_mode))
+    try:
+        key = bytes.fromhex(text)
+    except ValueError:
+        raise KeyFileProblem("malformed") from None
+    if len(key) < size:
+        raise KeyFileProblem("short")
+    return key
+
+
+def load_or_create_secret(path: Path, size: int = 32) -> bytes:
+    """Read a secret key file, creating it (mode 0600, random hex) on first use."""
+    created = write_new_hex_key(path, size) if not path.exists() else None
+    if created is not None:
+        return created
+    try:
+        return read_hex_key(path, size)
+    except KeyFileProblem as problem:
+        raise KeyFileError(f"{path}: the key file is {problem.kind}") from None
 
 
 def load_public_key(path: Path) -> X25519PublicKey:

@@ -1,14 +1,12 @@
 """The audit key: 32 random bytes, hex, in a file outside the database, created with mode 0600."""
 from __future__ import annotations
 
-import os
-import secrets
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 from edge_agent.config import Settings
 from edge_agent.errors import EdgeError
+from guardrails.keys import KeyFileProblem, read_hex_key, write_new_hex_key
 
 KEY_BYTES = 32
 
@@ -36,46 +34,29 @@ def key_path(settings: Settings) -> Path:
 
 def create_key(path: Path) -> bytes:
     """Write a new random key to ``path`` (mode 0600); refuses to overwrite an existing file."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    key = secrets.token_bytes(KEY_BYTES)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        raise AuditKeyError(f"audit key file {path} already exists; not overwriting it") from None
-    try:
-        os.write(fd, (key.hex() + "\n").encode("ascii"))
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.chmod(path, 0o600)  # in case the umask or the filesystem widened it
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+    key = write_new_hex_key(path, KEY_BYTES)
+    if key is None:
+        raise AuditKeyError(f"audit key file {path} already exists; not overwriting it")
     return key
 
 
 def load_key(path: Path) -> bytes:
     """Read the key; raises AuditKeyError with what to do when it is missing or unsafe."""
     try:
-        info = path.stat()
-        text = path.read_text(encoding="ascii").strip()
-    except FileNotFoundError:
-        raise AuditKeyError(f"audit key file {path} is missing: run `edge-agent init` "
-                            "(or restore the key that signed the existing audit chain)") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise AuditKeyError(f"cannot read audit key file {path}: {type(exc).__name__}") from None
-    if info.st_mode & (stat.S_IRWXO):
-        raise AuditKeyError(f"audit key file {path} is accessible to other users "
-                            f"(mode {stat.S_IMODE(info.st_mode):04o}): run `chmod 600 {path}`")
-    try:
-        key = bytes.fromhex(text)
-    except ValueError:
-        raise AuditKeyError(f"audit key file {path} does not hold a hex key") from None
-    if len(key) < KEY_BYTES:
-        raise AuditKeyError(f"audit key in {path} is shorter than {KEY_BYTES} bytes")
-    return key
+        return read_hex_key(path, KEY_BYTES)
+    except KeyFileProblem as problem:
+        raise AuditKeyError(_PROBLEMS[problem.kind].format(path=path, mode=problem.mode, cause=problem.cause,
+                                                           size=KEY_BYTES)) from None
+
+
+_PROBLEMS = {
+    "missing": "audit key file {path} is missing: run `edge-agent init` "
+               "(or restore the key that signed the existing audit chain)",
+    "unreadable": "cannot read audit key file {path}: {cause}",
+    "exposed": "audit key file {path} is accessible to other users (mode {mode:04o}): run `chmod 600 {path}`",
+    "malformed": "audit key file {path} does not hold a hex key",
+    "short": "audit key in {path} is shorter than {size} bytes",
+}
 
 
 def obtain_key(path: Path, *, create: bool) -> KeyFile:
