@@ -72,6 +72,7 @@ class Turn:
     _slot: ExitStack = field(default_factory=ExitStack)
     escalation: Escalation | None = None  # why a person takes over from this turn on
     ticket: Ticket | None = None  # the session's ticket, once there is one
+    reply: ChatReply | None = None  # set by run() once the answer is recorded
 
     def release(self) -> None:
         """Give the model back (idempotent; safe from any thread)."""
@@ -179,9 +180,9 @@ class ChatService:
                     answer, kind = self._hand_over(turn), "escalated"
             if not (self.settings.stream_drafts and kind == "generated"):
                 yield "delta", {"text": answer}
-            reply = ChatReply(turn.session_id, answer, kind, sources, redactions, notice)
-            self._record(turn, reply, verdict, output)
-            yield "done", reply.to_json()
+            turn.reply = ChatReply(turn.session_id, answer, kind, sources, redactions, notice)
+            self._record(turn, turn.reply, verdict, output)
+            yield "done", turn.reply.to_json()
         finally:
             turn.release()
 
@@ -273,10 +274,6 @@ class ChatService:
     def answer(self, session_id: object, message: object) -> ChatReply:
         """Answer one message (non-streaming)."""
         turn = self.begin(session_id, message)
-        done: dict[str, Any] = {}
-        for event, data in self.run(turn):
-            if event == "done":
-                done = data
-        return ChatReply(done["session_id"], done["answer"], done["answer_kind"],
-                         tuple(SourceRef(**s) for s in done["sources"]),
-                         tuple(EntityCount(r["type"], r["count"]) for r in done["redactions"]), done["notice"])
+        for _ in self.run(turn):
+            pass
+        return turn.reply
