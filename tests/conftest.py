@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -40,10 +41,28 @@ def _staff_secret_key(request) -> None:
         create_secret_key(secret_key_path(request.getfixturevalue("settings")))
 
 
+@pytest.fixture(scope="session")
+def fake_kb_template(tmp_path_factory):
+    """The sample KB ingested with HashEmbedder once per session, per chunk size; returns a chroma-dir maker.
+
+    Each call builds (first time) or reuses the ingested template and returns its directory; tests copy it,
+    so every test still gets its own store and may add or remove documents freely."""
+    templates: dict[int, Path] = {}
+
+    def template(max_chars: int) -> Path:
+        if max_chars not in templates:
+            path = tmp_path_factory.mktemp(f"fake-kb-{max_chars}") / "chroma"
+            KnowledgeStore(path, HashEmbedder()).ingest([SAMPLE_KB], max_chars)
+            templates[max_chars] = path
+        return templates[max_chars]
+
+    return template
+
+
 @pytest.fixture
-def fake_services(settings: Settings):
+def fake_services(settings: Settings, fake_kb_template):
+    shutil.copytree(fake_kb_template(settings.chunk_max_chars), settings.chroma_dir, dirs_exist_ok=True)
     knowledge = KnowledgeStore(settings.chroma_dir, HashEmbedder())
-    knowledge.ingest([SAMPLE_KB], settings.chunk_max_chars)
     services = build_services(settings, model=MockModel(), redactor=Redactor(FakeDetector()), knowledge=knowledge)
     yield services
     services.store.close()

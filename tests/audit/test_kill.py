@@ -18,6 +18,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
+
 from edge_agent.audit.checkpoints import checkpoint_path, read_checkpoints
 from edge_agent.audit.keys import key_path, load_key
 from edge_agent.audit.verify import verify_chain
@@ -90,6 +92,7 @@ def stored_nonces(db: Path) -> set[str]:
         conn.close()
 
 
+@pytest.mark.slow  # 50 server processes started and killed: about two minutes
 def test_kill_9_loop_loses_no_acknowledged_turn(tmp_path):
     settings = settings_for(tmp_path / "data")
     prepare(settings)
