@@ -101,6 +101,9 @@ def test_staff_pages_are_not_cached_or_framed(client, accounts):
 def test_password_is_rehashed_when_parameters_change(app, client, accounts):
     from argon2 import PasswordHasher
 
+    from edge_agent.auth.passwords import hasher
+
+    auth_services(app).hasher = hasher()  # the production parameters, not the fixture accounts' fast ones
     store = auth_services(app).store
     store.set_password_hash(ACCOUNTS["agent"], PasswordHasher(time_cost=1, memory_cost=8192).hash(PASSWORD))
     assert login(client, ACCOUNTS["agent"]).status_code == 303

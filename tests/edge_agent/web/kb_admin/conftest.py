@@ -6,7 +6,8 @@ import pytest
 from edge_agent.knowledge.ingest import ServiceNumberFilter
 from edge_agent.web.kb_admin import INGEST_REDACTOR
 from guardrails.redactor import Redactor
-from tests.edge_agent.auth.conftest import ACCOUNTS, PASSWORD, accounts, login, page_token, password_hash, settings  # noqa: F401
+from tests.edge_agent.auth.conftest import (  # noqa: F401  (fixtures, found by name)
+    ACCOUNTS, PASSWORD, accounts, fast_password_hash, login, page_token, settings)
 from tests.fakes import FakeDetector
 
 __all__ = ["ACCOUNTS", "PASSWORD", "login", "page_token"]
