@@ -57,12 +57,21 @@ class Settings:
     queue_size: int = _f(4, "Callers that may wait for the model; when full the API answers 503.", ge=0, le=1000)
     queue_wait_s: float = _f(60.0, "Longest a queued caller waits for the model before getting 503.",
                              ge=0.0, le=3600.0)
-    answer_mode: str = _f("generate", "'generate': model answers, grounding check falls back to quoting; "
-                          "'quote': always quote the best source (no model call).", choices=("generate", "quote"))
+    answer_mode: str = _f("auto", "'auto': generate with an instruct model, quote with a base model (the "
+                          "default Gemma 3 270M is a base model: no customer waits for a draft it cannot write); "
+                          "'generate': model answers, grounding check falls back to quoting; "
+                          "'quote': always quote the best source (no model call).",
+                          choices=("auto", "generate", "quote"))
     grounding_min_overlap: float = _f(0.6, "Share of the answer's content that must appear in its sources.",
                                       ge=0.0, le=1.0)
     stream_drafts: bool = _f(False, "Stream model tokens before the grounding check has passed them.")
     # --- knowledge ----------------------------------------------------------------------------
+    retrieval_mode: str = _f("hybrid", "'hybrid': dense (passages and question phrasings) + BM25 fused, decided "
+                             "by the calibrated model (`edge-agent kb calibrate`); 'classic': dense search, "
+                             "lexical rerank and the per-language evidence thresholds.",
+                             choices=("hybrid", "classic"))
+    clarify_choices: int = _f(3, "Hybrid mode: entries offered when the decision is between several (0: never "
+                              "ask, decline instead).", ge=0, le=5)
     retrieval_top_k: int = _f(3, "Sources retrieved per question.", ge=1, le=20)
     retrieval_pool: int = _f(20, "Candidates fetched from Chroma and reranked before keeping retrieval_top_k.",
                              ge=1, le=200)
@@ -153,6 +162,11 @@ class Settings:
     def chroma_dir(self) -> Path:
         """Directory of the Chroma knowledge store."""
         return self.data_dir / "chroma"
+
+    @property
+    def calibration_path(self) -> Path:
+        """The decision model fitted by `edge-agent kb calibrate`."""
+        return self.data_dir / "calibration.json"
 
     @property
     def db_path(self) -> Path:

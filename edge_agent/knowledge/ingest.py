@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from guardrails.types import Detection
 
 PII_POLICIES = ("redact", "reject")
+DEFAULT_COLLECTION = "default"
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 # Institutional lines an organisation publishes on purpose: 400/800 service numbers, 95xxx/96xxx hotlines,
 # 12xxx government hotlines (12345, 12320, 12393), 110/119/120/122 emergency numbers (digits of the span).
@@ -94,6 +95,7 @@ class IngestOptions:
     max_chars: int = 600
     max_bytes: int = DEFAULT_MAX_BYTES
     pii_policy: str = "redact"
+    collection: str = ""  # '' = the document's top folder ("bank/fees.md" -> "bank"), else "default"
 
     @classmethod
     def from_settings(cls, settings: "Settings") -> "IngestOptions":
@@ -202,6 +204,12 @@ def walk(root: Path) -> Iterator[tuple[Path, str]]:
         raise FileNotFoundError(f"no such file or directory: {root}")
 
 
+def collection_of(doc_id: str) -> str:
+    """The collection a document joins when none is given: its top folder, else "default"."""
+    head, sep, _ = doc_id.partition("/")
+    return head if sep and head else DEFAULT_COLLECTION
+
+
 def _today(timestamp: float) -> str:
     return date.fromtimestamp(timestamp).isoformat()
 
@@ -220,7 +228,8 @@ def guard_document(doc: LoadedDocument, redactor: RedactorLike) -> tuple[LoadedD
 
     guarded = LoadedDocument(
         blocks=tuple(Block(clean(b.text), b.level) for b in doc.blocks),
-        entries=tuple(Entry(clean(e.question), clean(e.answer), clean(e.section)) for e in doc.entries),
+        entries=tuple(Entry(clean(e.question), clean(e.answer), clean(e.section), tuple(clean(p) for p in e.phrasings))
+                      for e in doc.entries),
         meta=replace(doc.meta, title=clean(doc.meta.title)))
     return guarded, tuple(EntityCount(t, n) for t, n in found.items())
 
@@ -259,6 +268,8 @@ def prepare_file(path: Path, doc_id: str, options: IngestOptions,
         chunks = chunk_blocks(doc_id, doc.blocks, meta, options.max_chars)
     if not chunks:
         raise EmptyDocument(f"{path}: no text to index")
+    collection = options.collection or collection_of(doc_id)
+    chunks = [replace(c, collection=collection) for c in chunks]
     title = meta.title or (path.stem if doc.entries else chunks[0].title)
     return PreparedDocument(doc_id=doc_id, source=str(path), title=title, sha256=hashlib.sha256(data).hexdigest(),
                             chunks=tuple(chunks), redactions=counts)

@@ -36,6 +36,8 @@ def add_kb_parser(sub: Any) -> None:
     remove = actions.add_parser("remove", help="remove documents by id (see `kb list`)")
     remove.add_argument("doc_ids", nargs="+", metavar="DOC_ID")
     remove.add_argument("--json", action="store_true", help="print the changes as JSON lines")
+    calibrate = actions.add_parser("calibrate", help="fit the answer/clarify/decline model on this knowledge base")
+    calibrate.add_argument("--json", action="store_true", help="print the fitted model as JSON")
     listing = actions.add_parser("list", help="list stored documents")
     listing.add_argument("--json", action="store_true", help="print one JSON object per document")
     ingest = sub.add_parser("ingest", help="same as `kb add`")
@@ -45,6 +47,8 @@ def add_kb_parser(sub: Any) -> None:
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (folders are walked)")
     parser.add_argument("--json", action="store_true", help="print the per-file report as JSON lines")
+    parser.add_argument("--collection", default="", help="knowledge collection (scope) for these documents; "
+                        "default: each document's top folder, else 'default'")
 
 
 def cmd_kb(args: argparse.Namespace, settings: Settings) -> int:
@@ -123,7 +127,8 @@ def kb_add(args: argparse.Namespace, settings: Settings) -> int:
     with audit_recorder(settings) as record:  # fails fast (audit key) before loading models
         redactor = build_ingest_redactor(settings)
         store = _store(settings)
-        report = add_paths(store, paths, IngestOptions.from_settings(settings), redactor, on_change=record)
+        options = dataclasses.replace(IngestOptions.from_settings(settings), collection=getattr(args, "collection", "") or "")
+        report = add_paths(store, paths, options, redactor, on_change=record)
         print_report(report, store.count(), json_lines=args.json)
     _note(record, args.json)
     return 1 if report.errors else 0
@@ -180,6 +185,30 @@ def kb_list(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def kb_calibrate(args: argparse.Namespace, settings: Settings) -> int:
+    """Fit the decision model on the stored knowledge base and save it where `serve` reads it."""
+    from edge_agent.chat.calibration import calibrate
+    from edge_agent.chat.retrieval import ScopeIndex
+
+    store = _store(settings)
+    if store.count() == 0:
+        print("the knowledge base is empty: add documents first (`edge-agent kb add PATH`)", file=sys.stderr)
+        return 1
+    scope = ScopeIndex.build(store.embedder) if settings.scope_check else None
+    report = calibrate(store, scope, fitted_on=f"{store.count()} entries", pool=settings.retrieval_pool,
+                       choices=settings.clarify_choices)
+    report.model.save(settings.calibration_path)
+    if args.json:
+        print(json.dumps({**asdict(report.model), "positives": report.positives, "negatives": report.negatives,
+                          "balanced_accuracy": report.balanced_accuracy, "path": str(settings.calibration_path)}))
+    else:
+        print(f"calibrated on {report.positives} answerable and {report.negatives} unanswerable probes: "
+              f"balanced accuracy {report.balanced_accuracy:.3f}; answer at p≥{report.model.answer_at}, "
+              f"ask at p≥{report.model.clarify_at}; saved to {settings.calibration_path} "
+              "(restart `serve` to use it)")
+    return 0
+
+
 KB_ACTIONS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
-    "add": kb_add, "remove": kb_remove, "list": kb_list,
+    "add": kb_add, "remove": kb_remove, "list": kb_list, "calibrate": kb_calibrate,
 }

@@ -75,9 +75,9 @@ class LlamaModel:
 
 
 class MockModel:
-    """A model for fast tests: replies are enqueued with ``enqueue`` and streamed piece by piece."""
+    """A model for fast tests (an instruct model by default): replies are enqueued with ``enqueue`` and streamed."""
 
-    def __init__(self, model_id: str = "mock", chat_format: str = "plain", delay_s: float = 0.0) -> None:
+    def __init__(self, model_id: str = "mock", chat_format: str = "chatml", delay_s: float = 0.0) -> None:
         self.model_id = model_id
         self.chat_format = chat_format
         self.delay_s = delay_s

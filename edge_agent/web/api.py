@@ -30,7 +30,8 @@ def _services():
 def chat():
     """Answer one message."""
     data = _body()
-    return jsonify(_services().chat.answer(data.get("session_id"), data.get("message")).to_json())
+    return jsonify(_services().chat.answer(data.get("session_id"), data.get("message"), choice=data.get("choice"),
+                                           collection=data.get("collection")).to_json())
 
 
 def _sse(event: str, data: dict[str, Any]) -> str:
@@ -42,7 +43,8 @@ def chat_stream():
     """Answer one message as server-sent events: meta, delta…, done (or error)."""
     data = _body()
     chat_service = _services().chat
-    turn: Turn = chat_service.begin(data.get("session_id"), data.get("message"))  # errors here get a status
+    turn: Turn = chat_service.begin(data.get("session_id"), data.get("message"), choice=data.get("choice"),
+                                    collection=data.get("collection"))  # errors here get a status
 
     def events() -> Iterator[str]:
         try:

@@ -1,0 +1,158 @@
+"""Hybrid retrieval and the calibrated decision for one (redacted) question.
+
+The question is embedded once (e5 ``query:``); that vector searches the entries' passage and question views
+in Chroma and is compared with the out-of-scope intents; the same text searches the BM25 index. The two
+rankings are fused and the decision model (``edge_agent.chat.ranking``) says how likely the best entry is
+to answer: answer, ask which of two or three entries was meant, or decline.
+
+A follow-up is read with the conversation's topic (the last question that was answered): both readings are
+scored and the more confident one wins, so "and when does it expire" after a filler turn still finds the
+card-limit entry, and a long new question is not glued to an old topic.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from edge_agent.chat import ranking, scope
+from edge_agent.chat.ranking import Candidate, DecisionModel
+from edge_agent.chat.retrieval import INSTRUCTION, ScopeIndex
+from edge_agent.knowledge.lexical import tokens
+from edge_agent.knowledge.text import fold
+from edge_agent.knowledge.store import Hit, KnowledgeStore
+
+ANSWER, CLARIFY, DECLINE = "answer", "clarify", "decline"
+LANG_TAG = re.compile(r"\.(?:zh|en)(?=\.[a-z]+$)")
+
+
+@dataclass(frozen=True)
+class RetrieverParams:
+    """How many candidates to fetch, keep and offer (built from Settings)."""
+
+    pool: int = 20
+    top_k: int = 3
+    choices: int = 3
+    scope_check: bool = True
+    scope_margin: float = 0.01  # decline when the nearest out-of-scope intent beats the best entry by this
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    """What retrieval decided for a question: the entries to answer from or offer, best first."""
+
+    decision: str  # answer | clarify | decline
+    reason: str  # supported | unsure | low_evidence | no_candidates | out_of_scope | other_institution
+    hits: tuple[Hit, ...]
+    probability: float
+    query: str
+    intent: str = ""
+    features: tuple[float, ...] = field(default=(), compare=False)
+
+
+def same_content(a: Hit, b: Hit) -> bool:
+    """Two entries are translations of one another (``fees.zh.md`` / ``fees.en.md``, same position)."""
+    return a.chunk_id != b.chunk_id and LANG_TAG.sub("", a.doc_id) == LANG_TAG.sub("", b.doc_id) and \
+        a.chunk_id.rpartition("#")[2] == b.chunk_id.rpartition("#")[2]
+
+
+def translation_id(chunk_id: str, lang: str) -> str | None:
+    """The id the same entry has in another language (``fees.zh.md#2`` → ``fees.en.md#2``), if named so."""
+    doc, sep, index = chunk_id.rpartition("#")
+    swapped = LANG_TAG.sub(f".{lang}", doc)
+    return f"{swapped}#{index}" if sep and swapped != doc else None
+
+
+class Retriever:
+    """Searches the knowledge store and decides; one per service, thread-safe (the store is)."""
+
+    def __init__(self, store: KnowledgeStore, model: DecisionModel, scope_index: ScopeIndex | None,
+                 params: RetrieverParams = RetrieverParams()) -> None:
+        self.store = store
+        self.model = model
+        self.scope = scope_index
+        self.params = params
+
+    def retrieve(self, question: str, lang: str, collection: str | None = None, topic: str = "") -> Retrieval:
+        """Decide for a question, alone and (when there is a topic) read with it; the more confident wins."""
+        alone = self._run(question, question, lang, collection)
+        if not topic or topic == question:
+            return alone
+        together = self._run(f"{topic} {question}", question, lang, collection)
+        return together if together.probability > alone.probability else alone
+
+    def ranked(self, query: str, lang: str, collection: str | None) -> tuple[list[Candidate], dict[str, Hit],
+                                                                               float | None, str]:
+        """Fused candidates, their entries, and the nearest out-of-scope intent (similarity, name)."""
+        vector = self.store.embedder.embed_query(self.dense_text(query, lang))
+        dense = self.store.dense(vector, self.params.pool, collection)
+        lexical = self.store.lexical(query, self.params.pool, collection)
+        hits = self.store.get_entries(list(dict.fromkeys([e for e, _ in dense] + [m.entry_id for m in lexical])))
+        clean = {e: h for e, h in hits.items() if not INSTRUCTION.search(f"{h.title} {h.section} {h.text}")}
+        ranked = ranking.fuse([(e, s) for e, s in dense if e in clean],
+                              [(m.entry_id, m.score, m.coverage, m.missing) for m in lexical if m.entry_id in clean],
+                              {e: h.lang for e, h in clean.items()}, lang)
+        similarity, intent = None, ""
+        if self.scope is not None and self.params.scope_check:
+            nearest = self.scope.nearest(vector)
+            similarity, intent = nearest.similarity, nearest.intent
+        return ranked, clean, similarity, intent
+
+    def dense_text(self, query: str, lang: str) -> str:
+        """What the question is embedded as: NFKC, simplified Chinese, pinyin fragments in Chinese."""
+        text = fold(query)
+        return self.store.restore_pinyin(text) if lang == "zh" else text
+
+    def _run(self, query: str, question: str, lang: str, collection: str | None) -> Retrieval:
+        if not query.strip():
+            return Retrieval(DECLINE, "no_candidates", (), 0.0, query)
+        ranked, hits, similarity, intent = self.ranked(query, lang, collection)
+        if not ranked:
+            return Retrieval(DECLINE, "no_candidates", (), 0.0, query)
+        x = ranking.features(ranked, similarity, len(tokens(query)))
+        p = round(self.model.probability(x), 4)
+        best = hits[ranked[0].entry_id]
+        if self.params.scope_check:
+            other = scope.named_institution(question, f"{best.title} {best.section} {best.text}")
+            if other:
+                return Retrieval(DECLINE, "other_institution", (), p, query, other, tuple(x))
+            if similarity is not None and similarity - ranked[0].dense >= self.params.scope_margin:
+                return Retrieval(DECLINE, "out_of_scope", (), p, query, intent, tuple(x))
+        ordered = self._in_language([hits[c.entry_id] for c in ranked], lang)
+        fused = {c.entry_id: c.fused for c in ranked}
+        top_score = round(ranked[0].fused, 4)
+        scored = [replace(h, score=round(fused.get(h.chunk_id, top_score), 4)) for h in ordered]
+        if p >= self.model.answer_at:
+            return Retrieval(ANSWER, "supported", tuple(scored[: self.params.top_k]), p, query, "", tuple(x))
+        choices = self._choices(scored, lang)
+        if p >= self.model.clarify_at and len(choices) >= 2:
+            return Retrieval(CLARIFY, "unsure", tuple(choices), p, query, "", tuple(x))
+        out_of_scope = similarity is not None and similarity > ranked[0].dense
+        return Retrieval(DECLINE, "out_of_scope" if out_of_scope else "low_evidence", (), p, query,
+                         intent if out_of_scope else "", tuple(x))
+
+    def _in_language(self, ordered: list[Hit], lang: str) -> list[Hit]:
+        """A best entry in another language is replaced by its translation when the KB has one."""
+        if not ordered or ordered[0].lang == lang:
+            return ordered
+        best = ordered[0]
+        twin_id = translation_id(best.chunk_id, lang)
+        if twin_id is None:
+            return ordered
+        twin = next((h for h in ordered if h.chunk_id == twin_id), None) or \
+            self.store.get_entries([twin_id]).get(twin_id)
+        if twin is None or twin.lang != lang:
+            return ordered
+        return [twin, *(h for h in ordered if h.chunk_id != twin_id)]
+
+    def _choices(self, scored: list[Hit], lang: str) -> list[Hit]:
+        """Up to `choices` distinct entries to offer, in the question's language where there is one."""
+        picked: list[Hit] = []
+        for hit in scored[: self.params.pool]:
+            if any(hit.chunk_id == p.chunk_id or same_content(hit, p) for p in picked):
+                continue
+            if hit.lang != lang and any(h.lang == lang and same_content(h, hit) for h in scored):
+                continue
+            picked.append(hit)
+            if len(picked) == self.params.choices:
+                break
+        return picked
