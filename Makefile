@@ -1,13 +1,15 @@
 # edge-agent — two commands do all set-up on a fresh machine:
 #   make serve   build the environment, prepare the default model, load the sample knowledge, serve on :8080
 #   make test    build the same environment and run the whole test suite
+#   make test-fast  the fast tier only (fakes for the model, detector and embedder; under a minute)
+#   make lint       ruff over the Python trees (not yet part of make test)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 MODEL  := models/gemma-3-270m-q4_k_m.gguf
 
-.PHONY: serve test install model kb browser bench clean
+.PHONY: serve test test-fast lint install model kb browser bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,6 +40,12 @@ browser:
 
 test: model browser
 	$(BIN)/python -m pytest
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow" -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check edge_agent guardrails tests benchmarks
 
 bench: model
 	$(BIN)/python benchmarks/bench_pipeline.py

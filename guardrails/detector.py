@@ -41,7 +41,8 @@ ANY, CJK, LATIN = "any", "cjk", "latin"
 _HAS_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 # English names are looked for when a word is capitalised, two ALL-CAPS words stand together, or a
 # lower-case cue could introduce a lower-case name ("my name is kathryn smith").
-_HAS_CAPITALISED = re.compile(r"[A-Z][a-z]|[A-Z]{2,}[ \t]+[A-Z]{2,}|(?i:name|this is|i am|i'm|call me)|(?:我叫|我是|姓名|名字)[ \t:：]*[A-Za-z]")
+_HAS_CAPITALISED = re.compile(r"[A-Z][a-z]|[A-Z]{2,}[ \t]+[A-Z]{2,}|(?i:name|this is|i am|i'm|call me)"
+                              r"|(?:我叫|我是|姓名|名字)[ \t:：]*[A-Za-z]")
 
 # Preference when two overlapping detections tie on score: the more specific type names the span.
 TYPE_PRIORITY: dict[str, int] = {

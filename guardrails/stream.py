@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from guardrails.redactor import Redaction, RedactedEntity
+from guardrails.redactor import RedactedEntity, Redaction
 
 _STEP = 16  # re-scan only after this many new characters beyond the window, not on every token
 # A number with separators (card, phone, ID incl. a trailing X) or a word/e-mail: never cut inside one.

@@ -26,7 +26,8 @@ SURNAMES: str = (
     "信展阴昝智幸奉植衡富尧闭由庹闫郗蓬萧赖洪"
 )
 # Surnames that are also everyday words: used only after an explicit cue, never before a title alone.
-AMBIGUOUS: str = "和来都但于由信平国明时全原成文安关高万方海强利门云相初计向常应师商那阿母公展支解单车路花乐井满楼盘位区印战危玉银干束衣富华金石黄白江"
+AMBIGUOUS: str = ("和来都但于由信平国明时全原成文安关高万方海强利门云相初计向常应师商那阿母"
+                  "公展支解单车路花乐井满楼盘位区印战危玉银干束衣富华金石黄白江")
 # Words that often follow a name and start with a character a given name may hold ("患者黄倩明天复诊").
 FOLLOW_WORDS: tuple[str, ...] = (
     "明天", "后天", "今天", "昨天", "前天", "上午", "下午", "晚上", "早上", "中午", "明早", "明晚", "已经",
@@ -59,7 +60,8 @@ NOT_NAMES: frozenset[str] = frozenset(
     "谷氨 盛夏 曲奇 翁家 冉冉 骆驼 蓝色 靳家 柴胡 蒙古 鲍鱼 祁连 蒲公 房东 滕家 屈光 饶恕 解释 牟利 艾灸".split()
 )
 # Characters that end a name: function words and the first characters of what usually follows one.
-STOP: str = "的是在和与跟及说要想已了也都就把被让给向对从吗呢吧啊您你我他她它们这那哪号电手身证卡预挂住门办打申查需请能可会有没不很还又再等今昨去到来先女士生姐医老经主院护"
+STOP: str = ("的是在和与跟及说要想已了也都就把被让给向对从吗呢吧啊您你我他她它们这那哪号电手身证"
+             "卡预挂住门办打申查需请能可会有没不很还又再等今昨去到来先女士生姐医老经主院护")
 CUES: tuple[str, ...] = (
     "我叫", "我是", "本人", "名叫", "叫做", "姓名", "名字是", "名字叫", "名字", "患者", "病人", "病患",
     "联系人", "收件人", "收货人", "寄件人", "法人", "法人代表", "法定代表人", "持卡人", "户名", "开户名",
@@ -114,13 +116,17 @@ class ChineseNameRecognizer(PatternRecognizer):
         Pattern("verb + name", r"(?P<cue>" + "|".join(sorted(VERB_CUES, key=len, reverse=True)) + r")(?P<value>"
                 + _surname_alt("".join(c for c in SURNAMES if c not in AMBIGUOUS + NOT_AFTER_VERB))
                 + r"[" + _HAN + r"]{1,2})", 0.7),
-        Pattern("name + title", r"(?P<value>" + _surname_alt(SURNAMES) + r"[" + _HAN + r"]{0,2}?)(?P<title>" + TITLES + r")", 0.7),
+        Pattern("name + title", r"(?P<value>" + _surname_alt(SURNAMES) + r"[" + _HAN + r"]{0,2}?)(?P<title>" + TITLES
+                + r")", 0.7),
         Pattern("name + field", r"(?:^|(?<=[\s,，。;；:：!！?？、\"“”(（]))(?P<value>" + _surname_alt(SAFE_SURNAMES)
-                + r"[" + _HAN + r"]{1,2}?)(?:的)?(?=身份证|电话|手机|银行卡|卡号|病历|护照|联系方式|账户|账号|住址|地址|邮箱)", 0.7),
+                + r"[" + _HAN + r"]{1,2}?)(?:的)?"
+                r"(?=身份证|电话|手机|银行卡|卡号|病历|护照|联系方式|账户|账号|住址|地址|邮箱)", 0.7),
         # A name standing alone right before an identifier: "王芳 110105…", "李娜，13912345678".
-        Pattern("name + number", _BOUNDARY + r"(?P<value>" + _SAFE + r"[" + _HAN + r"]{1,2}?)[\s:：,，]{0,2}(?=\+?\d{6})", 0.7),
+        Pattern("name + number", _BOUNDARY + r"(?P<value>" + _SAFE + r"[" + _HAN + r"]{1,2}?)"
+                r"[\s:：,，]{0,2}(?=\+?\d{6})", 0.7),
         # Two or more names joined by list separators, at a phrase start: "张伟、李娜和王芳".
-        Pattern("name list", _BOUNDARY + r"(?P<value>" + _SAFE + r"[" + _HAN + r"]{1,2}?)(?=" + LIST_SEP + _surname_alt(SURNAMES)
+        Pattern("name list", _BOUNDARY + r"(?P<value>" + _SAFE + r"[" + _HAN + r"]{1,2}?)(?=" + LIST_SEP
+                + _surname_alt(SURNAMES)
                 + r"[" + _HAN + r"]{1,2}(?:" + LIST_SEP + r"|[\s，,。.;；!！?？都是的也在]|$))", 0.7),
     )
     # A name right after a found name and a list separator: the list continues.
@@ -166,7 +172,8 @@ class ChineseNameRecognizer(PatternRecognizer):
             if ambiguous and len(name) > 1:
                 # "高彬女士" is a name, "高级经理" is not: personal titles only, and a word boundary before.
                 return (match.group("title") in PERSONAL_TITLES
-                        and (start == 0 or not _is_han(text[start - 1]) or text[start - 1] in "是叫找给请问位的挂约跟和与告诉知烦替帮代让")
+                        and (start == 0 or not _is_han(text[start - 1])
+                             or text[start - 1] in "是叫找给请问位的挂约跟和与告诉知烦替帮代让")
                         and name[:2] not in NOT_NAMES)
             return True
         if len(name) < 2:

@@ -84,12 +84,14 @@ class EnglishNameRecognizer(PatternRecognizer):
         # "I'm Kevin, the patient's daughter": one capitalised word, then a comma or the end.
         Pattern("weak cue, one word", r"(?<![A-Za-z])(?i:this is|it's|i am|i'm)[ \t]+(?P<value>" + NAME_WORD
                 + r")(?=\s*(?:[,，.!。]|$))", 0.7),
-        Pattern("any-case cue", r"(?<![A-Za-z])(?i:" + ANY_CASE_CUES + r")[ \t:：,，]*(?P<value>" + ANY_NAME + r")", 0.8),
+        Pattern("any-case cue", r"(?<![A-Za-z])(?i:" + ANY_CASE_CUES + r")[ \t:：,，]*(?P<value>" + ANY_NAME + r")",
+                0.8),
         # "Thanks, Justin" / "Regards,\nAmy Lee" at the end of a line or message.
         Pattern("sign-off", r"(?<![A-Za-z])(?i:" + SIGN_OFFS + r")[,，!.]?\s+(?P<value>" + NAME
                 + r")(?=[ \t]*(?:\n|$|[.!。！]))", 0.75),
         # "Jennifer Williams here, I want to…": a self-introduction at a sentence start.
-        Pattern("name here", r"(?:^|(?<=[.!?。！？；;，,:：\-\n][ \t]*))(?P<value>" + NAME2 + r"|" + CAPS2 + r")(?= here\b)", 0.75),
+        Pattern("name here", r"(?:^|(?<=[.!?。！？；;，,:：\-\n][ \t]*))(?P<value>" + NAME2 + r"|" + CAPS2
+                + r")(?= here\b)", 0.75),
     )
     _ALL_CAPS_RUN = regex.compile(r"(?<![A-Za-z])[A-Z]{2,}(?:['’\-][A-Z]+)?(?:[ \t]+(?:[A-Z]\.[ \t]*)?[A-Z]{2,}"
                                   r"(?:['’\-][A-Z]+)?){1,3}(?![A-Za-z])")

@@ -41,4 +41,5 @@ class MedicalInsuranceRecognizer(ContextAwareRecognizer):
 
     def validate_result(self, pattern_text: str) -> bool:
         """At least six digits, or a US Medicare Beneficiary Identifier (1EG4-TE5-MK73)."""
-        return len(_DIGITS.findall(pattern_text)) >= 6 or _MBI.fullmatch(_SEPARATORS.sub("", pattern_text.upper())) is not None
+        return (len(_DIGITS.findall(pattern_text)) >= 6
+                or _MBI.fullmatch(_SEPARATORS.sub("", pattern_text.upper())) is not None)

@@ -1,6 +1,5 @@
 """Escalation through the chat API on fakes: triggers open a ticket, the customer is told, replies come back."""
 import dataclasses
-import json
 
 SID = "escalation-session-1"
 

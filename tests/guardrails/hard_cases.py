@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from faker import Faker
+
 from tests.pii_values import luhn_complete
 
 STRUCTURED = ("CREDIT_CARD", "CN_RESIDENT_ID", "PHONE_NUMBER", "EMAIL_ADDRESS", "IBAN_CODE", "US_SSN",

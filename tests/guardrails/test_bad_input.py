@@ -6,8 +6,8 @@ import unicodedata
 
 import pytest
 
-from edge_agent.services import build_redactor
 from edge_agent.config import Settings
+from edge_agent.services import build_redactor
 from tests.pii_values import MOBILE, UNIONPAY_19, leak_forms
 
 pytestmark = pytest.mark.slow

@@ -12,8 +12,8 @@ import pytest
 
 from edge_agent.audit import chain
 from edge_agent.conversations import MIGRATIONS
-from tests.edge_agent.audit.helpers import MODEL_SHA, connect, open_store, turn, verify_dir
 from tests.conftest import ROOT
+from tests.edge_agent.audit.helpers import MODEL_SHA, connect, open_store, turn, verify_dir
 
 
 def test_turns_are_chained_and_verify(tmp_path):

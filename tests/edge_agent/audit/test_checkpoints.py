@@ -4,8 +4,7 @@ from __future__ import annotations
 import time
 
 from edge_agent.audit.chain import Head
-from edge_agent.audit.checkpoints import (Checkpointer, append_checkpoint, last_checkpoint, read_checkpoints,
-                                          sign)
+from edge_agent.audit.checkpoints import Checkpointer, append_checkpoint, last_checkpoint, read_checkpoints, sign
 from tests.edge_agent.audit.helpers import KEY, connect, open_store, turn, verify_dir
 
 

@@ -23,9 +23,9 @@ import pytest
 from edge_agent.audit.checkpoints import checkpoint_path, read_checkpoints
 from edge_agent.audit.keys import key_path, load_key
 from edge_agent.audit.verify import verify_chain
+from tests.conftest import ROOT, free_port
 from tests.edge_agent.audit.fake_server import prepare, settings_for
 from tests.edge_agent.audit.helpers import connect
-from tests.conftest import ROOT, free_port
 
 KILL_CYCLES = 50
 NONCE = re.compile(r"\[(k\d+-\d+-\d+)\]")

@@ -4,7 +4,6 @@ from __future__ import annotations
 from edge_agent.auth.services import auth_services
 from tests.edge_agent.auth.conftest import ACCOUNTS, PASSWORD, login, page_token
 
-
 GOOD = {"password": "Queue-Number-88", "password2": "Queue-Number-88"}
 
 

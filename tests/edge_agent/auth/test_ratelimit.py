@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from edge_agent.auth.ratelimit import LoginLimiter, Limits
+from edge_agent.auth.ratelimit import Limits, LoginLimiter
 from edge_agent.auth.services import auth_services
 from tests.edge_agent.auth.conftest import ACCOUNTS, PASSWORD, login
 

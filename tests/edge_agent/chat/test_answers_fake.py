@@ -26,7 +26,8 @@ def ask(services, sid: str, message: str):
 def test_followup_is_retrieved_with_the_previous_turn(fake_services, monkeypatch):
     queries: list[str] = []
     search = fake_services.knowledge.search
-    monkeypatch.setattr(fake_services.knowledge, "search", lambda q, k, lang=None, **kw: queries.append(q) or search(q, k, lang, **kw))
+    monkeypatch.setattr(fake_services.knowledge, "search",
+                        lambda q, k, lang=None, **kw: queries.append(q) or search(q, k, lang, **kw))
     ask(fake_services, "followup-session-1", "睡眠门诊怎么预约")
     ask(fake_services, "followup-session-1", "那老人呢？")
     ask(fake_services, "followup-session-2", "那老人呢？")  # a new session has no history to lean on
@@ -36,7 +37,8 @@ def test_followup_is_retrieved_with_the_previous_turn(fake_services, monkeypatch
 def test_history_holds_only_redacted_text(fake_services, monkeypatch):
     queries: list[str] = []
     search = fake_services.knowledge.search
-    monkeypatch.setattr(fake_services.knowledge, "search", lambda q, k, lang=None, **kw: queries.append(q) or search(q, k, lang, **kw))
+    monkeypatch.setattr(fake_services.knowledge, "search",
+                        lambda q, k, lang=None, **kw: queries.append(q) or search(q, k, lang, **kw))
     ask(fake_services, "followup-session-3", "我叫张三，信用卡临时额度怎么调")
     ask(fake_services, "followup-session-3", "多久到期？")
     assert "张三" not in queries[1] and "<PERSON_1>" in queries[1]

@@ -3,8 +3,17 @@ from __future__ import annotations
 
 import pytest
 
-from edge_agent.chat.retrieval import (RerankParams, decide, followup_context, is_followup, lexical_units,
-                                       question_lang, quote_count, rerank, rewrite_query)
+from edge_agent.chat.retrieval import (
+    RerankParams,
+    decide,
+    followup_context,
+    is_followup,
+    lexical_units,
+    question_lang,
+    quote_count,
+    rerank,
+    rewrite_query,
+)
 from edge_agent.knowledge.store import Hit
 
 

@@ -12,7 +12,8 @@ import pytest
 pytestmark = pytest.mark.slow
 
 OUT_OF_SCOPE = (
-    "我嗓子发炎了应该吃哪种抗生素", "我想炒股，帮我推荐几只", "农业银行的信用卡怎么申请", "帮我看看我账户里还有多少余额",
+    "我嗓子发炎了应该吃哪种抗生素", "我想炒股，帮我推荐几只", "农业银行的信用卡怎么申请",
+    "帮我看看我账户里还有多少余额",
     "下周去泰国要办签证吗", "今天外面冷不冷",
     "what antibiotic should I take for a sore throat", "which shares will make me money this year",
     "how do I apply for an HSBC credit card", "can you tell me my current balance",

@@ -9,8 +9,15 @@ from pathlib import Path
 import pytest
 
 from edge_agent.knowledge.ingest import (
-    IngestOptions, KbChange, PersonalDataRejected, ServiceNumberFilter, UnknownDocument, add_paths,
-    list_documents, prepare_file, remove_documents,
+    IngestOptions,
+    KbChange,
+    PersonalDataRejected,
+    ServiceNumberFilter,
+    UnknownDocument,
+    add_paths,
+    list_documents,
+    prepare_file,
+    remove_documents,
 )
 from edge_agent.knowledge.store import KnowledgeStore
 from guardrails.types import Detection

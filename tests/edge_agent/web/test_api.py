@@ -5,8 +5,6 @@ import threading
 
 import pytest
 
-from edge_agent.errors import Busy
-
 SID = "test-session-0001"
 
 

@@ -98,7 +98,8 @@ class Kiosk:
             self.page.locator("#send").click()
         self.page.wait_for_function(
             """n => document.querySelectorAll("#conversation .answer[data-state='done']").length > n
-                   || document.querySelector("#conversation .system-message.error, #conversation .system-message.busy")""",
+                   || document.querySelector(
+                          "#conversation .system-message.error, #conversation .system-message.busy")""",
             arg=before,
             timeout=ANSWER_TIMEOUT_MS,
         )

@@ -1,4 +1,6 @@
-"""Fixtures for /admin/kb: the staff fixtures of tests/edge_agent/auth, and a fake document guard (no Presidio)."""
+"""Fixtures for /admin/kb: the staff fixtures of tests/edge_agent/auth, and a fake document guard (no Presidio).
+
+``accounts``, ``fast_password_hash`` and ``settings`` are imported so that pytest finds those fixtures here."""
 from __future__ import annotations
 
 import pytest
@@ -6,8 +8,7 @@ import pytest
 from edge_agent.knowledge.ingest import ServiceNumberFilter
 from edge_agent.web.kb_admin import INGEST_REDACTOR
 from guardrails.redactor import Redactor
-from tests.edge_agent.auth.conftest import (  # noqa: F401  (fixtures, found by name)
-    ACCOUNTS, PASSWORD, accounts, fast_password_hash, login, page_token, settings)
+from tests.edge_agent.auth.conftest import ACCOUNTS, PASSWORD, accounts, fast_password_hash, login, page_token, settings
 from tests.fakes import FakeDetector
 
 __all__ = ["ACCOUNTS", "PASSWORD", "login", "page_token"]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import sqlite3
 import io
 import json
+import sqlite3
 
 import pytest
 
