@@ -62,7 +62,7 @@ def observe(retriever: Retriever, rows: list[dict]) -> list[tuple[list[float], i
         choices = retriever._choices(ordered, lang)
         answerable = row["kind"] in ("direct", "followup")
 
-        def right(hit) -> bool:
+        def right(hit, row=row, answerable=answerable) -> bool:  # bound now (ruff B023), used at once anyway
             return answerable and hit.doc_id == row["expect_doc"] and hit.section == row["expect_section"]
 
         out.append((list(result.features), int(answerable), int(bool(ordered) and right(ordered[0])),

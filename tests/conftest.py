@@ -29,7 +29,8 @@ EDGE_AGENT = str(Path(sys.executable).with_name("edge-agent"))
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings.from_mapping({"data_dir": tmp_path / "data", "models_dir": ROOT / "models",
-                                  "retrieval_min_evidence_zh": 0.3, "retrieval_min_evidence_en": 0.3, "queue_size": 1, "queue_wait_s": 0.2,
+                                  "retrieval_min_evidence_zh": 0.3, "retrieval_min_evidence_en": 0.3, "queue_size": 1,
+                                  "queue_wait_s": 0.2,
                                   # the hash embedder has no meaning: these tests exercise the classic
                                   # thresholds; the calibrated hybrid path is tested on the real e5
                                   "retrieval_mode": "classic"})
