@@ -2,7 +2,7 @@
 #   make serve   build the environment, prepare the default model, load the sample knowledge, serve on :8080
 #   make test    build the same environment and run the whole test suite
 #   make test-fast  the fast tier only (fakes for the model, detector and embedder; under a minute)
-#   make lint       ruff over the Python trees (not yet part of make test)
+#   make lint       ruff over the Python trees (make test runs it first)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -38,7 +38,7 @@ browser:
 	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
 	else echo "chromium is not installed and we are not root: browser tests will be skipped"; fi
 
-test: model browser
+test: model browser lint
 	$(BIN)/python -m pytest
 
 test-fast: $(STAMP)
@@ -50,6 +50,8 @@ lint: $(STAMP)
 bench: model
 	$(BIN)/python benchmarks/bench_pipeline.py
 	$(BIN)/python benchmarks/bench_redaction.py
+	$(BIN)/python benchmarks/bench_understanding.py --split test
+	$(BIN)/python benchmarks/bench_faq_external.py banking77
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

@@ -6,7 +6,7 @@ import json
 import signal
 import sys
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Callable, Sequence
 
 from edge_agent.audit.commands import add_audit_parsers, cmd_audit, cmd_init
 from edge_agent.auth.commands import add_users_parser, cmd_users

@@ -41,6 +41,8 @@ class Settings:
     max_message_chars: int = _f(2000, "Longest customer message accepted; longer ones get HTTP 413.",
                                 ge=1, le=100_000)
     default_lang: str = _f("zh", "Language the kiosk page starts in.", choices=("zh", "en"))
+    kiosk_collection: str = _f("", "Knowledge collection this kiosk answers from (e.g. 'bank': a bank kiosk never "
+                               "quotes the clinic); '' answers from all. API callers send `collection` instead.")
     log_level: str = _f("INFO", "Log level for the service log.",
                         choices=("DEBUG", "INFO", "WARNING", "ERROR"))
     # --- model --------------------------------------------------------------------------------

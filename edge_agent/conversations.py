@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, Sequence, TypeVar
 
-from edge_agent.sqlite_db import open_db
 from edge_agent.audit import chain
 from edge_agent.audit.checkpoints import Checkpoint, Checkpointer, checkpoint_path
 from edge_agent.audit.keys import AuditKeyError, key_path, obtain_key
 from edge_agent.audit.retention import PurgeResult, cutoff, purge_before
 from edge_agent.config import Settings
+from edge_agent.sqlite_db import open_db
 
 if TYPE_CHECKING:
     from edge_agent.knowledge.ingest import KbChange

@@ -1,15 +1,13 @@
 """Escalation to a person: open tickets (redacted), estimate the wait, route messages both ways."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from edge_agent.chat.messages import handover
 from edge_agent.tickets import Ticket, TicketMessage, TicketStore
-from guardrails.escalation import Escalation, EscalationPolicy
+from guardrails.escalation import Escalation, EscalationPolicy, is_crisis
 from guardrails.redactor import Redactor
 
-CRISIS = re.compile(r"想不开|活不下去|不想活|自杀|\b(?:suicid\w*|kill myself|end my life|take my life)\b", re.I)
 SUMMARY_CHARS = 160
 
 
@@ -43,7 +41,7 @@ class EscalationService:
         ticket = self.tickets.open(session_id, escalation.reason, lang, location or self.location,
                                    f"[{escalation.reason}] {summary}")
         minutes = max(2, round((self.tickets.waiting_before(ticket.id) + 1) * self.minutes_per_ticket))
-        crisis = escalation.reason == "distress" and bool(CRISIS.search(summary))
+        crisis = escalation.reason == "distress" and is_crisis(summary)
         return Handover(ticket, handover(lang, escalation.reason, minutes, crisis))
 
     def active_ticket(self, session_id: str) -> Ticket | None:

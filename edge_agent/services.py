@@ -22,10 +22,10 @@ from edge_agent.sessions import SessionRegistry
 from edge_agent.tickets import TicketStore
 from guardrails.escalation import EscalationPolicy, parse_triggers
 from guardrails.keys import load_or_create_secret, load_public_key
-
-log = logging.getLogger("edge_agent.services")
 from guardrails.policy import PolicyError, RedactionPolicy, parse_rules
 from guardrails.redactor import Redactor
+
+log = logging.getLogger("edge_agent.services")
 
 
 @dataclass

@@ -23,6 +23,7 @@ class ChatSession:
     last_seen: float = field(default_factory=time.monotonic)
     declined_in_a_row: int = 0  # 'no answer' replies in a row, for the escalation policy
     topic: str = ""  # the last (redacted) question that was answered: follow-ups are read with it
+    topic_doc: str = ""  # the document that answered it
     choices: tuple[str, ...] = ()  # entry ids offered by the last clarifying question
 
 

@@ -9,9 +9,20 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
-from edge_agent.audit.chain import (GENESIS, KB_ACTIONS, KB_FIELDS, KIND_KB, KIND_PURGE, KIND_TURN,
-                                    SELECT_RECORDS, ChainRecord, record_is_authentic, same_digest,
-                                    select_turn_row, turn_digest)
+from edge_agent.audit.chain import (
+    GENESIS,
+    KB_ACTIONS,
+    KB_FIELDS,
+    KIND_KB,
+    KIND_PURGE,
+    KIND_TURN,
+    SELECT_RECORDS,
+    ChainRecord,
+    record_is_authentic,
+    same_digest,
+    select_turn_row,
+    turn_digest,
+)
 from edge_agent.audit.checkpoints import Checkpoint, CheckpointFile, is_authentic
 
 

@@ -12,17 +12,19 @@ card-limit entry, and a long new question is not glued to an old topic.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field, replace
 
 from edge_agent.chat import ranking, scope
 from edge_agent.chat.ranking import Candidate, DecisionModel
 from edge_agent.chat.retrieval import INSTRUCTION, ScopeIndex
 from edge_agent.knowledge.lexical import tokens
-from edge_agent.knowledge.text import fold
 from edge_agent.knowledge.store import Hit, KnowledgeStore
+from edge_agent.knowledge.text import fold
 
 ANSWER, CLARIFY, DECLINE = "answer", "clarify", "decline"
 LANG_TAG = re.compile(r"\.(?:zh|en)(?=\.[a-z]+$)")
+TOPIC_BONUS = 0.05  # fused-score lift for the topic document's entries (a rank-1 agreement is worth ~0.16)
 
 
 @dataclass(frozen=True)
@@ -71,41 +73,65 @@ class Retriever:
         self.model = model
         self.scope = scope_index
         self.params = params
+        self._cache = threading.local()  # per request thread: searches shared by one question's readings
 
-    def retrieve(self, question: str, lang: str, collection: str | None = None, topic: str = "") -> Retrieval:
-        """Decide for a question, alone and (when there is a topic) read with it; the more confident wins."""
-        alone = self._run(question, question, lang, collection)
-        if not topic or topic == question:
-            return alone
-        together = self._run(f"{topic} {question}", question, lang, collection)
-        return together if together.probability > alone.probability else alone
+    def retrieve(self, question: str, lang: str, collection: str | None = None, topic: str = "",
+                 topic_doc: str = "") -> Retrieval:
+        """Decide for a question: alone, read with the topic, and preferring the topic's document (when there
+        is one); the most confident reading wins."""
+        self._cache.__dict__.pop("entries", None)  # a new question: nothing cached can be stale
+        readings = [self._run(question, question, lang, collection)]
+        if topic and topic != question:
+            readings.append(self._run(f"{topic} {question}", question, lang, collection))
+        if topic_doc:
+            readings.append(self._run(question, question, lang, collection, prefer_doc=topic_doc))
+        return max(readings, key=lambda r: r.probability)  # ties: the first (the question alone)
 
-    def ranked(self, query: str, lang: str, collection: str | None) -> tuple[list[Candidate], dict[str, Hit],
-                                                                               float | None, str]:
-        """Fused candidates, their entries, and the nearest out-of-scope intent (similarity, name)."""
-        vector = self.store.embedder.embed_query(self.dense_text(query, lang))
-        dense = self.store.dense(vector, self.params.pool, collection)
-        lexical = self.store.lexical(query, self.params.pool, collection)
+    def ranked(self, query: str, lang: str, collection: str | None, prefer_doc: str = ""
+               ) -> tuple[list[Candidate], dict[str, Hit], float | None, str]:
+        """Fused candidates, their entries, and the nearest out-of-scope intent (similarity, name).
+
+        ``prefer_doc``: the document the conversation is about; its entries (and translations) rank first
+        among near equals.
+        """
+        vector, dense, lexical = self._search(query, lang, collection)
         hits = self.store.get_entries(list(dict.fromkeys([e for e, _ in dense] + [m.entry_id for m in lexical])))
         clean = {e: h for e, h in hits.items() if not INSTRUCTION.search(f"{h.title} {h.section} {h.text}")}
         ranked = ranking.fuse([(e, s) for e, s in dense if e in clean],
                               [(m.entry_id, m.score, m.coverage, m.missing) for m in lexical if m.entry_id in clean],
                               {e: h.lang for e, h in clean.items()}, lang)
+        if prefer_doc:
+            home = LANG_TAG.sub("", prefer_doc)
+            ranked = sorted(ranked, key=lambda c: -(c.fused + (TOPIC_BONUS if LANG_TAG.sub(
+                "", clean[c.entry_id].doc_id) == home else 0.0)))
         similarity, intent = None, ""
         if self.scope is not None and self.params.scope_check:
             nearest = self.scope.nearest(vector)
             similarity, intent = nearest.similarity, nearest.intent
         return ranked, clean, similarity, intent
 
+    def _search(self, query: str, lang: str, collection: str | None) -> tuple[list[float], list, list]:
+        """Embed and search once per query text (the readings of one question share their searches)."""
+        key = (query, lang, collection)
+        cache = self._cache.__dict__.setdefault("entries", {})
+        if key not in cache:
+            if len(cache) > 8:
+                cache.clear()
+            vector = self.store.embedder.embed_query(self.dense_text(query, lang))
+            cache[key] = (vector, self.store.dense(vector, self.params.pool, collection),
+                          self.store.lexical(query, self.params.pool, collection))
+        return cache[key]
+
     def dense_text(self, query: str, lang: str) -> str:
         """What the question is embedded as: NFKC, simplified Chinese, pinyin fragments in Chinese."""
         text = fold(query)
         return self.store.restore_pinyin(text) if lang == "zh" else text
 
-    def _run(self, query: str, question: str, lang: str, collection: str | None) -> Retrieval:
+    def _run(self, query: str, question: str, lang: str, collection: str | None,
+             prefer_doc: str = "") -> Retrieval:
         if not query.strip():
             return Retrieval(DECLINE, "no_candidates", (), 0.0, query)
-        ranked, hits, similarity, intent = self.ranked(query, lang, collection)
+        ranked, hits, similarity, intent = self.ranked(query, lang, collection, prefer_doc)
         if not ranked:
             return Retrieval(DECLINE, "no_candidates", (), 0.0, query)
         x = ranking.features(ranked, similarity, len(tokens(query)))

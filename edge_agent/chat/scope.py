@@ -21,7 +21,8 @@ INTENTS: dict[str, dict[str, tuple[str, ...]]] = {
     "diagnosis": {
         "zh": ("我身上这个症状是什么病", "我是不是得了什么严重的病", "肚子一直疼是怎么回事",
                "嗓子疼流鼻涕是感冒还是流感", "身上起了红疹子是什么原因", "胸口闷需要担心吗",
-               "老是失眠是不是抑郁症", "一直咳嗽是什么原因", "孩子老是肚子疼是什么病", "这个检查指标偏高说明我得了什么病"),
+               "老是失眠是不是抑郁症", "一直咳嗽是什么原因", "孩子老是肚子疼是什么病",
+               "这个检查指标偏高说明我得了什么病"),
         "en": ("what illness do I have with these symptoms", "is this symptom something serious",
                "why does my stomach keep hurting", "is it the flu or an allergy",
                "what could this lump on my neck be", "do I have diabetes if I am always thirsty",
@@ -67,7 +68,8 @@ INTENTS: dict[str, dict[str, tuple[str, ...]]] = {
     "government_documents": {
         "zh": ("护照过期了怎么换", "去国外旅游签证怎么办", "身份证丢了去哪补办", "驾照到期怎么换证",
                "港澳通行证怎么续签", "户口怎么迁"),
-        "en": ("how do I get a new passport", "how do I get a tourist visa", "my national ID card expired, how do I renew it",
+        "en": ("how do I get a new passport", "how do I get a tourist visa",
+               "my national ID card expired, how do I renew it",
                "how do I renew my driving licence", "how long does a visa application take",
                "how do I register my residence permit"),
     },

@@ -10,19 +10,19 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Iterator
 
 from edge_agent.chat import extract, grounding, retrieval, smalltalk
-from edge_agent.chat.retriever import ANSWER, CLARIFY, Retriever
 from edge_agent.chat.messages import DECLINE, STILL_WAITING, masked_notice
+from edge_agent.chat.retriever import ANSWER, CLARIFY, Retriever
 from edge_agent.config import Settings
 from edge_agent.conversations import ConversationStore, TurnRecord
 from edge_agent.errors import BadRequest, PayloadTooLarge
 from edge_agent.escalation import EscalationService
-from edge_agent.tickets import Ticket, TicketMessage
-from guardrails.escalation import Escalation
 from edge_agent.knowledge.store import Hit, KnowledgeStore
 from edge_agent.llm.backend import GenerationParams, LanguageModel
 from edge_agent.llm.gate import ModelGate
 from edge_agent.llm.prompts import Prompt, PromptSource, build_prompt
 from edge_agent.sessions import ChatSession, SessionRegistry, check_session_id
+from edge_agent.tickets import Ticket, TicketMessage
+from guardrails.escalation import Escalation
 from guardrails.redactor import GUARD_VERSION, EntityCount, Redaction, Redactor
 from guardrails.stream import StreamGuard
 
@@ -148,7 +148,7 @@ class ChatService:
             if self.retriever is not None:
                 self._plan_hybrid(turn, scope_name)
             else:
-                self._plan_classic(turn)
+                self._plan_classic(turn, scope_name)
         session.history.append(question.text)
         if turn.plan == "generate":
             turn._slot.enter_context(self.gate.slot())
@@ -173,17 +173,18 @@ class ChatService:
     def _plan_hybrid(self, turn: Turn, collection: str | None) -> None:
         """Hybrid retrieval and the calibrated decision; the session's topic and offered choices follow it."""
         session = turn.session
-        result = self.retriever.retrieve(turn.question.text, turn.lang, collection, session.topic)
+        result = self.retriever.retrieve(turn.question.text, turn.lang, collection, session.topic,
+                                         session.topic_doc)
         session.choices = ()
         if result.decision == ANSWER:
             turn.hits, turn.plan = list(result.hits), self._answer_plan()
-            session.topic = result.query[-300:]
+            session.topic, session.topic_doc = result.query[-300:], result.hits[0].doc_id
         elif result.decision == CLARIFY:
             turn.hits, turn.plan = list(result.hits), "clarify"
             session.choices = tuple(h.chunk_id for h in result.hits)
         turn.reason = result.reason
 
-    def _plan_classic(self, turn: Turn) -> None:
+    def _plan_classic(self, turn: Turn, collection: str | None) -> None:
         """Dense search, lexical rerank and the per-language evidence thresholds (retrieval_mode=classic)."""
         text, lang, session = turn.question.text, turn.lang, turn.session
         context = retrieval.followup_context(text, list(session.history), lang)
@@ -194,9 +195,10 @@ class ChatService:
             vector = self.knowledge.embedder.embed_query(query)
             nearest = self.scope.nearest(vector)
             scope_margin = self.settings.scope_margin
-            candidates = self.knowledge.search(query, self.settings.retrieval_pool, lang, vector=vector)
+            candidates = self.knowledge.search(query, self.settings.retrieval_pool, lang, vector=vector,
+                                               collection=collection)
         else:
-            candidates = self.knowledge.search(query, self.settings.retrieval_pool, lang)
+            candidates = self.knowledge.search(query, self.settings.retrieval_pool, lang, collection=collection)
         params = retrieval.RerankParams(self.settings.rerank_lexical_weight, self.settings.min_evidence(lang),
                                         self.settings.quote_second_margin, self.settings.retrieval_top_k,
                                         scope_margin)
@@ -219,7 +221,7 @@ class ChatService:
         turn = Turn(sid, session, question, hit.lang, [hit], self._answer_plan(), time.monotonic())
         turn.reason = "chosen"
         session.choices = ()
-        session.topic = (hit.section or hit.title)[-300:]
+        session.topic, session.topic_doc = (hit.section or hit.title)[-300:], hit.doc_id
         self._handover_plan(turn)
         session.history.append(label)
         if turn.plan == "generate":

@@ -10,13 +10,13 @@ import unicodedata
 
 GREETING, THANKS, ACK, BYE = "greeting", "thanks", "ack", "bye"
 WORDS: dict[str, tuple[str, ...]] = {
-    GREETING: ("你好", "您好", "你们好", "在吗", "在不在", "有人吗", "哈喽", "嗨", "早上好", "下午好", "晚上好",
-               "hi", "hello", "hey", "good morning", "good afternoon", "good evening", "anyone there"),
-    THANKS: ("谢谢", "谢谢你", "谢谢您", "多谢", "感谢", "非常感谢", "太感谢了", "谢了", "辛苦了", "thanks", "thank you",
-             "thank you very much", "thanks a lot", "many thanks", "cheers", "thx", "ty"),
-    ACK: ("好", "好的", "好吧", "嗯", "嗯嗯", "哦", "哦哦", "噢", "行", "可以", "明白", "明白了", "知道了", "懂了", "了解",
-          "收到", "没问题", "ok", "okay", "okey", "got it", "i see", "understood", "alright", "all right", "sure",
-          "fine", "great", "cool", "noted", "right"),
+    GREETING: ("你好", "您好", "你们好", "在吗", "在不在", "有人吗", "哈喽", "嗨", "早上好", "下午好",
+               "晚上好", "hi", "hello", "hey", "good morning", "good afternoon", "good evening", "anyone there"),
+    THANKS: ("谢谢", "谢谢你", "谢谢您", "多谢", "感谢", "非常感谢", "太感谢了", "谢了", "辛苦了", "thanks",
+             "thank you", "thank you very much", "thanks a lot", "many thanks", "cheers", "thx", "ty"),
+    ACK: ("好", "好的", "好吧", "嗯", "嗯嗯", "哦", "哦哦", "噢", "行", "可以", "明白", "明白了", "知道了", "懂了",
+          "了解", "收到", "没问题", "ok", "okay", "okey", "got it", "i see", "understood", "alright", "all right",
+          "sure", "fine", "great", "cool", "noted", "right"),
     BYE: ("再见", "拜拜", "没事了", "没有了", "不用了", "bye", "goodbye", "bye bye", "that's all", "nothing else",
           "no thanks"),
 }

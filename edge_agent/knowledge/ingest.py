@@ -22,7 +22,11 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Protocol, S
 
 from edge_agent.knowledge.chunking import Block, Chunk, Entry, chunk_blocks, chunk_entries
 from edge_agent.knowledge.loaders import (
-    DocumentTooLarge, EmptyDocument, IngestError, LoadedDocument, loader_for,
+    DocumentTooLarge,
+    EmptyDocument,
+    IngestError,
+    LoadedDocument,
+    loader_for,
 )
 from guardrails.redactor import EntityCount, Redaction
 from guardrails.vault import SessionVault

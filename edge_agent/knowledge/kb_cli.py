@@ -20,7 +20,13 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, TextIO
 
 from edge_agent.config import Settings
 from edge_agent.knowledge.ingest import (
-    IngestOptions, IngestReport, KbChange, add_paths, build_ingest_redactor, list_documents, remove_documents,
+    IngestOptions,
+    IngestReport,
+    KbChange,
+    add_paths,
+    build_ingest_redactor,
+    list_documents,
+    remove_documents,
 )
 
 if TYPE_CHECKING:
@@ -127,7 +133,8 @@ def kb_add(args: argparse.Namespace, settings: Settings) -> int:
     with audit_recorder(settings) as record:  # fails fast (audit key) before loading models
         redactor = build_ingest_redactor(settings)
         store = _store(settings)
-        options = dataclasses.replace(IngestOptions.from_settings(settings), collection=getattr(args, "collection", "") or "")
+        options = dataclasses.replace(IngestOptions.from_settings(settings),
+                                      collection=getattr(args, "collection", "") or "")
         report = add_paths(store, paths, options, redactor, on_change=record)
         print_report(report, store.count(), json_lines=args.json)
     _note(record, args.json)

@@ -25,9 +25,10 @@ TOKENIZER_VERSION = "1"
 K1, B = 1.2, 0.75
 WORD = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[a-z]+|\d+(?:[.:]\d+)*")
 # Chinese words that say nothing about which entry answers: particles, pronouns, question words.
-ZH_STOP = frozenset("""的 了 吗 呢 啊 吧 么 嘛 呀 哦 哈 我 你 您 他 她 它 我们 你们 他们 是 在 有 和 与 及 就 都 也 还 要 能 会 可以
-不 没 没有 这 那 这个 那个 个 些 一 一下 什么 怎么 怎么办 怎样 如何 哪 哪里 哪儿 谁 咋 啥 请问 请 想 想要 一个 吗 么 能不能 可不可以
-是不是 有没有 多少 几 该 应该 需要 得 地 着 过 给 让 把 被 对 从 到 吧 嗯 哎 喂 呃""".split())
+ZH_STOP = frozenset("""的 了 吗 呢 啊 吧 么 嘛 呀 哦 哈 我 你 您 他 她 它 我们 你们 他们 是 在 有 和 与 及
+就 都 也 还 要 能 会 可以 不 没 没有 这 那 这个 那个 个 些 一 一下 什么 怎么 怎么办 怎样 如何 哪 哪里
+哪儿 谁 咋 啥 请问 请 想 想要 一个 能不能 可不可以 是不是 有没有 多少 几 该 应该 需要 得 地 着 过 给
+让 把 被 对 从 到 嗯 哎 喂 呃""".split())
 # English function words (bm25s ships only Lucene's 33; questions need pronouns and auxiliaries too).
 EN_STOP = frozenset("""a an the and or but if so to of in on at by for with from into over about as is are was
 were be been being am do does did done have has had get got i me my mine you your yours we us our they them

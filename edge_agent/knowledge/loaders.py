@@ -85,8 +85,8 @@ TEXT_ENCODINGS = ("utf-8-sig", "gb18030")  # GB18030 covers the GBK files Chines
 QUESTION_HEADERS = frozenset("question questions q 问题 问 提问 常见问题 标准问题 问题描述".split())
 ANSWER_HEADERS = frozenset("answer answers a 答案 答 回答 答复 解答 标准答案 回复".split())
 SECTION_HEADERS = frozenset("section category topic 分类 类别 栏目 主题 章节".split())
-PHRASING_HEADERS = frozenset("similarquestions similarquestion alternatives phrasings alsoaskedas 相似问题 相似问法 类似问题 "
-                             "其他问法 扩展问题 相似问".split())
+PHRASING_HEADERS = frozenset("similarquestions similarquestion alternatives phrasings alsoaskedas 相似问题 相似问法 "
+                             "类似问题 其他问法 扩展问题 相似问".split())
 PHRASING_SPLIT = re.compile(r"\s*(?:\n|\||｜|；|;)\s*")  # one cell lists several phrasings
 ZIP_EXPANSION_LIMIT = 10  # unpacked Office parts may be at most this many times the file size (zip bombs)
 

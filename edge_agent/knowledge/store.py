@@ -335,7 +335,7 @@ class KnowledgeStore:
         return sorted(((c, round(s, 4)) for c, s in best.items()), key=lambda x: -x[1])[: max(k, 1) * 2]
 
     def search(self, query: str, k: int, lang: str | None = None, *,
-               vector: Sequence[float] | None = None) -> list[Hit]:
+               vector: Sequence[float] | None = None, collection: str | None = None) -> list[Hit]:
         """The k entries closest to the query by meaning alone, best first (same language slightly preferred).
 
         ``vector``: the query already embedded (``embed_query``) by the caller; it is then not embedded again.
@@ -343,7 +343,7 @@ class KnowledgeStore:
         if not query.strip() or self.count() == 0:
             return []
         vector = [float(x) for x in vector] if vector is not None else self._embedder.embed_query(query)
-        scored = self.dense(vector, k)
+        scored = self.dense(vector, k, collection)
         found = self.get_entries([c for c, _ in scored])
         hits = [replace(found[c], score=s) for c, s in scored if c in found]
         bonus = {True: SAME_LANG_BONUS, False: 0.0}

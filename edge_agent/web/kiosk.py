@@ -10,4 +10,5 @@ bp = Blueprint("kiosk", __name__)
 def page():
     """The customer-facing chat page."""
     settings = current_app.extensions["edge_agent"].settings
-    return render_template("kiosk.html", default_lang=settings.default_lang, max_chars=settings.max_message_chars)
+    return render_template("kiosk.html", default_lang=settings.default_lang, max_chars=settings.max_message_chars,
+                           collection=settings.kiosk_collection)

@@ -13,6 +13,7 @@
   var MAX_CHARS = parseInt(body.dataset.maxChars, 10) || 2000;
   var IDLE_RESET_S = parseInt(body.dataset.idleResetSeconds, 10) || 0;
   var API = (body.dataset.apiBase || "").replace(/\/+$/, "");
+  var COLLECTION = body.dataset.collection || "";
 
   var els = {
     conversation: document.getElementById("conversation"),
@@ -248,11 +249,57 @@
     bubble.appendChild(block);
   }
 
+  /** A clarifying question: the intro line, one button per offered entry, and the way to a person. */
+  function renderChoices(bubble, result) {
+    var text = bubble.querySelector(".answer-text");
+    text.textContent = String(result.answer || "").split("\n")[0];
+    var list = el("div", "choices");
+    (result.sources || []).forEach(function (src) {
+      var button = el("button", "btn btn-secondary choice", (src && (src.title || src.id)) || "");
+      button.type = "button";
+      button.dataset.sourceId = String(src.id);
+      button.addEventListener("click", function () {
+        list.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
+        sendMessage({ id: String(src.id), title: button.textContent });
+      });
+      list.appendChild(button);
+    });
+    var none = el("button", "btn btn-secondary choice-none");
+    none.type = "button";
+    setI18n(none, "none_of_these");
+    none.addEventListener("click", function () {
+      list.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
+      els.message.value = t("talk_to_person_request");  // the server's escalation policy hears this
+      updateCounter();
+      sendMessage();
+    });
+    list.appendChild(none);
+    bubble.appendChild(list);
+  }
+
+  /** A quote that shows only the sentences that answer: the whole entry one tap away. */
+  function renderFullAnswer(bubble, full) {
+    if (!full) { return; }
+    var text = bubble.querySelector(".answer-text");
+    var short = text.textContent;
+    var toggle = el("button", "btn btn-link show-full");
+    toggle.type = "button";
+    toggle.setAttribute("aria-expanded", "false");
+    setI18n(toggle, "show_full");
+    toggle.addEventListener("click", function () {
+      var open = toggle.getAttribute("aria-expanded") === "true";
+      renderAnswerText(text, open ? short : full);
+      toggle.setAttribute("aria-expanded", open ? "false" : "true");
+      setI18n(toggle, open ? "show_full" : "show_less");
+    });
+    bubble.appendChild(toggle);
+  }
+
   function renderKind(bubble, kind) {
     bubble.dataset.kind = kind || "generated";
     bubble.querySelectorAll(".answer-label, .escalate").forEach(function (n) { n.remove(); });
     var text = bubble.querySelector(".answer-text");
-    if (kind === "quoted" || kind === "declined" || kind === "escalated") {
+    if (kind === "quoted" || kind === "declined" || kind === "escalated" || kind === "clarify") {
       var label = el("p", "answer-label " + kind);
       setI18n(label, kind);
       bubble.insertBefore(label, text);
@@ -411,7 +458,9 @@
     return "error_generic";
   }
 
-  function sendMessage() {
+  /** Send the message box, or (``choice`` = {id, title}) the entry picked from a clarifying question. */
+  function sendMessage(choice) {
+    if (choice) { els.message.value = choice.title; }
     var text = els.message.value;
     if (!canSend()) {
       updateCounter();
@@ -464,7 +513,12 @@
       renderAnswerText(bubble.querySelector(".answer-text"), String(result.answer || ""));
       renderKind(bubble, result.answer_kind);
       if (result.answer_kind === "escalated") { startStaffPolling(); }
-      renderSources(bubble, result.sources);
+      if (result.answer_kind === "clarify") {
+        renderChoices(bubble, result);
+      } else {
+        renderSources(bubble, result.sources);
+        renderFullAnswer(bubble, result.full_answer);
+      }
       bubble.dataset.state = "done";
       bubble.setAttribute("aria-busy", "false");
       scrollToBottom();
@@ -540,13 +594,19 @@
       return pump();
     }
 
+    function requestBody() {
+      var payload = choice ? { session_id: sessionId, choice: choice.id } : { session_id: sessionId, message: text };
+      if (COLLECTION) { payload.collection = COLLECTION; }
+      return payload;
+    }
+
     function post(path) {
       return fetch(API + path, {
         method: "POST",
         credentials: "same-origin",
         cache: "no-store",
         headers: { "Content-Type": "application/json", "Accept": path.slice(-7) === "/stream" ? "text/event-stream" : "application/json" },
-        body: JSON.stringify({ session_id: sessionId, message: text }),
+        body: JSON.stringify(requestBody()),
         signal: controller ? controller.signal : undefined
       });
     }

@@ -275,3 +275,47 @@ def test_page_is_self_contained_and_touch_friendly(kiosk: Kiosk) -> None:
     expect(page.locator("label[for='message']")).to_have_count(1)
     session_id = page.evaluate("() => sessionStorage.getItem('edge-agent.session_id')")
     assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", session_id or "")
+
+
+def _sse(reply: dict) -> str:
+    meta = {k: reply[k] for k in ("session_id", "sources", "redactions", "notice")}
+    return "".join(f"event: {name}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+                   for name, data in (("meta", meta), ("delta", {"text": reply["answer"]}), ("done", reply)))
+
+
+def test_clarify_shows_choices_and_a_pick_is_sent_as_choice(kiosk: Kiosk) -> None:
+    """The page side of "ask when unsure" (the service side is tests/edge_agent/chat/test_hybrid_real.py)."""
+    page = kiosk.page
+    choices = [{"id": "bank/credit-card.zh.md#1", "title": "信用卡 · 年费", "score": 0.2},
+               {"id": "bank/credit-limit-travel.zh.md#0", "title": "信用卡临时额度调整 · 临时额度", "score": 0.19}]
+    clarify = {"ok": True, "session_id": "x",
+               "answer": "您想问的是下面哪一项？\n1. 信用卡 · 年费\n2. …\n3. 都不是 / 转人工",
+               "answer_kind": "clarify", "sources": choices, "redactions": [], "notice": None, "full_answer": None}
+    answered = {**clarify, "answer": "出国前可申请临时额度。", "answer_kind": "quoted", "sources": choices[1:],
+                "full_answer": "出国前可申请临时额度。最多上调50%。"}
+    bodies: list[dict] = []
+
+    def fake(route: sync_api.Route) -> None:
+        bodies.append(json.loads(route.request.post_data))
+        reply = clarify if len(bodies) == 1 else answered
+        route.fulfill(status=200, headers={"Content-Type": "text/event-stream"}, body=_sse(reply))
+
+    page.route("**/api/chat/stream", fake)
+    first = kiosk.ask("信用卡")
+    assert first.get_attribute("data-kind") == "clarify"
+    assert first.locator(".answer-text").inner_text().strip() == "您想问的是下面哪一项？"
+    buttons = first.locator(".choices button")
+    expect(buttons).to_have_count(3)
+    assert buttons.nth(2).inner_text().strip() == "都不是，转人工"
+    before = kiosk.answers_done()
+    buttons.nth(1).click()
+    page.wait_for_function("n => document.querySelectorAll(\"#conversation .answer[data-state='done']\").length > n",
+                           arg=before, timeout=ANSWER_TIMEOUT_MS)
+    assert bodies[1]["choice"] == "bank/credit-limit-travel.zh.md#0" and "message" not in bodies[1]
+    second = page.locator("#conversation .answer[data-state='done']").nth(before)
+    expect(page.locator("#conversation .bubble.customer").last).to_contain_text("信用卡临时额度调整")
+    # the quote shows the answering sentence; the whole entry is one tap away
+    toggle = second.locator(".show-full")
+    toggle.click()
+    expect(second.locator(".answer-text")).to_contain_text("最多上调50%")
+    assert toggle.get_attribute("aria-expanded") == "true"
