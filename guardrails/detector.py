@@ -21,6 +21,7 @@ from typing import Any
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
+from guardrails.entities import PRIORITY
 from guardrails.normalize import normalize
 from guardrails.recognizers.bank_card_recognizer import BankCardRecognizer
 from guardrails.recognizers.chinese_name_recognizer import ChineseNameRecognizer
@@ -43,13 +44,6 @@ _HAS_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 # lower-case cue could introduce a lower-case name ("my name is kathryn smith").
 _HAS_CAPITALISED = re.compile(r"[A-Z][a-z]|[A-Z]{2,}[ \t]+[A-Z]{2,}|(?i:name|this is|i am|i'm|call me)"
                               r"|(?:我叫|我是|姓名|名字)[ \t:：]*[A-Za-z]")
-
-# Preference when two overlapping detections tie on score: the more specific type names the span.
-TYPE_PRIORITY: dict[str, int] = {
-    "CN_RESIDENT_ID": 9, "CREDIT_CARD": 8, "IBAN_CODE": 8, "EMAIL_ADDRESS": 7, "US_SSN": 6,
-    "CN_PASSPORT": 6, "MEDICAL_RECORD_NUMBER": 6, "MEDICAL_INSURANCE_NUMBER": 6, "PHONE_NUMBER": 5,
-    "IP_ADDRESS": 4, "PERSON": 3,
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,8 +157,8 @@ def merge(found: list[_Found]) -> list[Detection]:
 
 
 def _union(group: list[_Found]) -> Detection:
-    """One Detection spanning a group of overlapping findings."""
-    best = max(group, key=lambda f: (f.score, TYPE_PRIORITY.get(f.entity_type, 0), f.end - f.start))
+    """One Detection spanning a group of overlapping findings (score, then the registry's priority)."""
+    best = max(group, key=lambda f: (f.score, PRIORITY.get(f.entity_type, 0), f.end - f.start))
     return Detection(entity_type=best.entity_type, start=min(f.start for f in group),
                      end=max(f.end for f in group), score=best.score, recognizer=best.recognizer)
 

@@ -48,7 +48,7 @@ class UserError(EdgeError):
 
 class NameTaken(EdgeError):
     status = 409
-    code = "conflict"
+    code = "name_taken"
     default_message = "A user with this name already exists. 该用户名已存在。"
 
 

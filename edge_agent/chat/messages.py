@@ -1,6 +1,8 @@
 """What the assistant says in its own words, in Chinese and English."""
 from __future__ import annotations
 
+from guardrails.entities import LANGS, notice_names
+
 DECLINE = {
     "zh": "抱歉，我在本机构的资料里没有找到这个问题的答案。需要为您转接人工客服吗？",
     "en": "Sorry, I couldn't find an answer to that in our information. Would you like me to get a member of staff?",
@@ -10,15 +12,8 @@ MASKED = {
     "en": "To protect your privacy, the {types} you typed was masked. Please don't type card numbers, ID numbers "
           "or other personal details into the chat.",
 }
-TYPE_NAMES = {
-    "zh": {"CREDIT_CARD": "银行卡号", "CN_RESIDENT_ID": "身份证号", "PHONE_NUMBER": "电话号码", "PERSON": "姓名",
-           "EMAIL_ADDRESS": "电子邮箱", "MEDICAL_RECORD_NUMBER": "病历号", "PASSPORT": "证件号码",
-           "US_SSN": "社会安全号", "IBAN_CODE": "账号", "IP_ADDRESS": "IP地址"},
-    "en": {"CREDIT_CARD": "card number", "CN_RESIDENT_ID": "ID number", "PHONE_NUMBER": "phone number",
-           "PERSON": "name", "EMAIL_ADDRESS": "e-mail address", "MEDICAL_RECORD_NUMBER": "medical record number",
-           "PASSPORT": "passport number", "US_SSN": "social security number", "IBAN_CODE": "account number",
-           "IP_ADDRESS": "IP address"},
-}
+# The notice's name for each entity type comes from the entity registry (guardrails/entities.py).
+TYPE_NAMES = {lang: notice_names(lang) for lang in LANGS}
 FALLBACK_TYPE = {"zh": "个人信息", "en": "personal details"}
 
 HANDOVER = {
