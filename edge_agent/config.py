@@ -67,6 +67,17 @@ class Settings:
     grounding_min_overlap: float = _f(0.6, "Share of the answer's content that must appear in its sources.",
                                       ge=0.0, le=1.0)
     stream_drafts: bool = _f(False, "Stream model tokens before the grounding check has passed them.")
+    # --- model servers (instead of the in-process model) -------------------------------------
+    llm_url: str = _f("", "OpenAI-compatible model servers to generate on instead of loading the model in-process "
+                      "(llama-server, `python -m llama_cpp.server`, vLLM, Ollama): base URLs, comma-separated, "
+                      "e.g. 'http://10.0.0.5:8000,http://10.0.0.6:8000'. `model` still names what they run.")
+    llm_server_concurrency: int = _f(1, "Turns in flight at once per model server (llama_cpp.server interrupts a "
+                                     "running stream when a second request arrives: keep 1 for it).", ge=1, le=64)
+    llm_server_down_s: float = _f(30.0, "Seconds a model server that failed is left out before it is tried again.",
+                                  ge=0.0, le=3600.0)
+    llm_connect_timeout_s: float = _f(2.0, "Longest wait to connect to a model server before trying the next.",
+                                      ge=0.05, le=60.0)
+    llm_server_model: str = _f("", "Model name sent to the servers (vLLM and Ollama need theirs); '' sends `model`.")
     # --- knowledge ----------------------------------------------------------------------------
     retrieval_mode: str = _f("hybrid", "'hybrid': dense (passages and question phrasings) + BM25 fused, decided "
                              "by the calibrated model (`edge-agent kb calibrate`); 'classic': dense search, "

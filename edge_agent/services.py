@@ -11,12 +11,14 @@ from edge_agent.chat.retriever import Retriever, RetrieverParams
 from edge_agent.chat.service import ChatService
 from edge_agent.config import Settings
 from edge_agent.conversations import ConversationStore, audit_options
+from edge_agent.errors import ModelError
 from edge_agent.escalation import EscalationService
 from edge_agent.knowledge.embedder import E5Embedder
 from edge_agent.knowledge.store import KnowledgeStore
 from edge_agent.llm.backend import LanguageModel, LlamaModel
 from edge_agent.llm.gate import ModelGate
-from edge_agent.llm.manifest import resolve_model
+from edge_agent.llm.manifest import ModelSpec, resolve_model
+from edge_agent.llm.remote import RemoteModel, ServerPool, parse_urls
 from edge_agent.llm.worker import ModelWorker
 from edge_agent.sessions import SessionRegistry
 from edge_agent.tickets import TicketStore
@@ -83,11 +85,14 @@ def build_services(settings: Settings, *, model: LanguageModel | None = None,
     redactor = redactor or build_redactor(settings)
     knowledge = knowledge or build_knowledge(settings)
     model_sha256 = ""
-    if model is None:
+    if model is None and settings.llm_url:  # model servers: the GGUF is not loaded in this process
+        spec = resolve_model(settings)
+        model, model_sha256 = build_remote_model(settings, spec), spec.sha256
+    elif model is None:
         spec = resolve_model(settings)
         model = ModelWorker(LlamaModel(spec, n_threads=settings.n_threads, seed=settings.seed))
         model_sha256 = model_file_sha256(spec)
-    gate = ModelGate(settings.queue_size, settings.queue_wait_s)
+    gate = ModelGate(settings.queue_size, settings.queue_wait_s, capacity=getattr(model, "capacity", 1))
     sessions = SessionRegistry(settings.session_idle_s, settings.max_sessions)
     store = ConversationStore(settings.db_path, audit, model_sha256=model_sha256)
     escalations = EscalationService(EscalationPolicy(parse_triggers(settings.escalation_triggers)),
@@ -99,6 +104,18 @@ def build_services(settings: Settings, *, model: LanguageModel | None = None,
     chat = ChatService(settings=settings, redactor=redactor, knowledge=knowledge, model=model, gate=gate,
                        sessions=sessions, store=store, escalations=escalations, scope=scope, retriever=retriever)
     return Services(settings, redactor, knowledge, model, gate, sessions, store, chat, escalations)
+
+
+def build_remote_model(settings: Settings, spec: ModelSpec) -> RemoteModel:
+    """Generation on the model servers of ``llm_url``; ``spec`` (the manifest entry) says how to prompt them."""
+    try:
+        pool = ServerPool(parse_urls(settings.llm_url), settings.llm_server_concurrency, settings.llm_server_down_s)
+    except ValueError as exc:
+        raise ModelError(f"llm_url: {exc}") from None
+    log.info("generating on %d model server(s): %s", len(pool.states()), ", ".join(s.url for s in pool.states()))
+    return RemoteModel(pool, model_id=spec.name, chat_format=spec.chat_format,
+                       server_model=settings.llm_server_model, connect_timeout_s=settings.llm_connect_timeout_s,
+                       seed=settings.seed)
 
 
 def decision_model(settings: Settings) -> DecisionModel:

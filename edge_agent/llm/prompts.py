@@ -25,6 +25,7 @@ class Prompt:
 
     text: str
     stop: tuple[str, ...]
+    messages: tuple[dict[str, str], ...] = ()  # chat-completion form (the model's own template renders it)
 
 
 RULES = {
