@@ -1,20 +1,26 @@
 """The deployment's redaction policy: which operator each entity type gets (default: typed placeholders)."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
-from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
-
-from guardrails.operators import HmacPseudonym, MaskLastFour, RecoverableEncrypt, TypedPlaceholder
 from guardrails.vault import SessionVault
 
-OPERATORS = {
-    "placeholder": TypedPlaceholder(),
-    "mask": MaskLastFour(),
-    "pseudonym": HmacPseudonym(),
-    "encrypt": RecoverableEncrypt(),
-}
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
+    from presidio_anonymizer.operators import Operator
+
+# Operators a policy may name; their Presidio classes are in guardrails/presidio_operators.py.
+OPERATORS: tuple[str, ...] = ("placeholder", "mask", "pseudonym", "encrypt")
+
+
+@functools.cache
+def operator(name: str) -> Operator:
+    """The presidio-anonymizer operator for a policy name (imports Presidio on first use, not at import)."""
+    from guardrails.presidio_operators import BY_POLICY_NAME
+
+    return BY_POLICY_NAME[name]()
 
 
 class PolicyError(ValueError):
@@ -56,7 +62,7 @@ class RedactionPolicy:
         name = self.operator_name(entity_type)
         params: dict[str, Any] = {"entity_type": entity_type, "vault": vault, "key": self.pseudonym_key,
                                   "public_key": self.recovery_key}
-        return OPERATORS[name].operate(value, params)
+        return operator(name).operate(value, params)
 
 
 DEFAULT_POLICY = RedactionPolicy()

@@ -8,8 +8,9 @@ from presidio_anonymizer import AnonymizerEngine
 from presidio_anonymizer.entities import OperatorConfig, RecognizerResult
 
 from guardrails.keys import generate_recovery_keypair, load_or_create_secret, load_private_key, load_public_key
-from guardrails.operators import OPERATOR_CLASSES, decrypt_text, decrypt_token, encrypt_value, mask_last_four, pseudonym
+from guardrails.operators import decrypt_text, decrypt_token, encrypt_value, mask_last_four, pseudonym
 from guardrails.policy import PolicyError, RedactionPolicy, parse_rules
+from guardrails.presidio_operators import OPERATOR_CLASSES
 from guardrails.redactor import Redactor
 from tests.fakes import FakeDetector
 
