@@ -40,10 +40,12 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from waitress import create_server
 
     from edge_agent.auth.secret import load_secret_key
+    from edge_agent.conversations import audit_options
     from edge_agent.services import build_redactor, build_services
     from edge_agent.web import create_app
 
     load_secret_key(settings)  # refuse to start without the staff cookie secret, before loading anything
+    audit_options(settings, create_key=settings.audit_key_autocreate)  # and on an audit trail that does not match
 
     redactor = build_redactor(settings)
     _logging(settings, redactor)

@@ -38,6 +38,15 @@ class Settings:
     port: int = _f(8080, "TCP port the HTTP server listens on.", ge=1, le=65535)
     threads: int = _f(8, "WSGI worker threads (requests served at once; generation is still serialised).",
                       ge=1, le=64)
+    max_request_body_bytes: int = _f(64 * 1024 * 1024, "Largest request body waitress accepts before the "
+                                     "application sees it (document uploads included); larger ones get HTTP 413 "
+                                     "without being spooled to disk.", ge=1024, le=1024 * 1024 * 1024)
+    max_request_header_bytes: int = _f(64 * 1024, "Largest request header block waitress accepts.",
+                                       ge=1024, le=1024 * 1024)
+    connection_limit: int = _f(200, "Most open client connections waitress keeps; further ones wait in the "
+                               "listen backlog. Put a reverse proxy (nginx) in front for more.", ge=10, le=10_000)
+    channel_timeout_s: int = _f(30, "Seconds an idle or slow client connection is kept before waitress closes "
+                                "it.", ge=1, le=3600)
     max_message_chars: int = _f(2000, "Longest customer message accepted; longer ones get HTTP 413.",
                                 ge=1, le=100_000)
     default_lang: str = _f("zh", "Language the kiosk page starts in.", choices=("zh", "en"))
@@ -132,6 +141,12 @@ class Settings:
     escalation_triggers: str = _f("all", "Triggers that hand a conversation to a person: 'all', 'none', or any of "
                                   "asked_for_human, distress, complaint, fraud_report, no_answer (comma-separated).")
     location_id: str = _f("kiosk-1", "This kiosk's or site's id, written on every escalation ticket.")
+    chat_rate_per_min: int = _f(60, "Anonymous chat messages accepted per minute from one client address and, "
+                                "separately, per kiosk location (several customers may share one address); "
+                                "more get HTTP 429 with Retry-After. 0: no limit.", ge=0, le=100_000)
+    ticket_rate_per_hour: int = _f(30, "Escalation tickets opened per hour from one client address and, "
+                                   "separately, per kiosk location; more are refused with HTTP 429 (the customer is "
+                                   "asked to see staff). 0: no limit.", ge=0, le=100_000)
     agent_minutes_per_ticket: float = _f(3.0, "Minutes an agent takes per ticket, for the wait the customer is told.",
                                          ge=0.5, le=240.0)
 
@@ -146,6 +161,10 @@ class Settings:
                                     "is empty (development only; production runs `edge-agent init`).")
     audit_checkpoint_file: Path | None = _f(None, "Append-only file of signed audit checkpoints for the auditor "
                                             "to copy; (none) means data_dir/audit/checkpoints.jsonl.")
+    audit_checkpoint_copy_dir: Path | None = _f(None, "Directory off the box (e.g. a mounted share the auditor "
+                                                "owns) to which each checkpoint is also appended as it is written, "
+                                                "as <location_id>.checkpoints.jsonl; verify with `edge-agent audit "
+                                                "verify --checkpoint` against that copy. (none): no copy.")
     checkpoint_every_records: int = _f(100, "Write a signed audit checkpoint after this many new records.",
                                        ge=1, le=1_000_000)
     checkpoint_every_s: float = _f(300.0, "Write a signed audit checkpoint at least this often (seconds) "

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, Sequence, TypeVar
 
-from edge_agent.audit import chain
-from edge_agent.audit.checkpoints import Checkpoint, Checkpointer, checkpoint_path
+from edge_agent.audit import chain, integrity
+from edge_agent.audit.checkpoints import Checkpoint, Checkpointer, checkpoint_copy_path, checkpoint_path
 from edge_agent.audit.keys import AuditKeyError, key_path, obtain_key
 from edge_agent.audit.retention import PurgeResult, cutoff, purge_before
 from edge_agent.config import Settings
@@ -48,6 +48,7 @@ MIGRATIONS: tuple[str, ...] = (
     "ALTER TABLE turns ADD COLUMN model_sha256 TEXT NOT NULL DEFAULT ''",   # sha256 of the model file
     "ALTER TABLE turns ADD COLUMN escalation TEXT NOT NULL DEFAULT 'none'",  # none | … (escalation comes later)
     *chain.SCHEMA,
+    integrity.RECORDED_SCHEMA,  # checkpoints as written, so a shrunken checkpoint file shows
 )
 
 AUDIT_SCHEMA_VERSION = MIGRATIONS.index(chain.SCHEMA[0]) + 1  # the migration that created audit_log
@@ -81,6 +82,7 @@ class AuditOptions:
 
     key: bytes = field(repr=False)
     checkpoint_file: Path | None = None  # None: no checkpoints (tail deletion then goes unnoticed)
+    checkpoint_copies: tuple[Path, ...] = ()  # off-box copies appended with every checkpoint
     checkpoint_every_records: int = 100
     checkpoint_every_s: float = 300.0
     retention_days: int = 0              # 0 keeps everything
@@ -93,16 +95,20 @@ class ConversationStore:
         self.path = path
         self.model_sha256 = model_sha256  # sha256 of the model file this process answers with
         self._audit = audit
-        self._conn, schema_found = open_db(path, MIGRATIONS, busy_timeout_ms=BUSY_TIMEOUT_MS)
+        check_schema(path)  # before migrating: a migration must never chain (re-sign) turns it finds
+        self._conn, _ = open_db(path, MIGRATIONS, busy_timeout_ms=BUSY_TIMEOUT_MS)
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._checkpointer = None if audit.checkpoint_file is None else Checkpointer(
             audit.checkpoint_file, audit.key, every_records=audit.checkpoint_every_records,
-            every_s=audit.checkpoint_every_s)
-        if schema_found < AUDIT_SCHEMA_VERSION:
-            with self._lock:
-                self._adopt_unchained_turns()
+            every_s=audit.checkpoint_every_s, copies=audit.checkpoint_copies,
+            record=lambda cp: integrity.record_checkpoint(self._conn, cp))
+        files = [p for p in (audit.checkpoint_file, *audit.checkpoint_copies) if p is not None]
+        problem = integrity.open_problem(self._conn, audit.key, files, audit.checkpoint_file)
+        if problem:
+            self._conn.close()
+            raise integrity.refuse(problem)
         if audit.retention_days:
             self.apply_retention()
         if self._checkpointer is not None or audit.retention_days:
@@ -110,18 +116,6 @@ class ConversationStore:
             self._thread.start()
 
     # --- schema -----------------------------------------------------------------------------------
-    def _adopt_unchained_turns(self) -> None:
-        """Chain the turns stored before the audit chain existed (only at the upgrade that adds the chain)."""
-        def adopt() -> int:
-            ids = [r[0] for r in self._conn.execute("SELECT id FROM turns ORDER BY id")]
-            for turn_id in ids:
-                chain.append_turn_event(self._conn, self._audit.key, turn_id)
-            return len(ids)
-
-        adopted = self._write(adopt)
-        if adopted:
-            log.warning("audit chain started: %d turns stored before it were chained as found", adopted)
-
     def _write(self, work: Callable[[], T]) -> T:
         """Run ``work`` in one BEGIN IMMEDIATE transaction (caller holds the lock); commit or roll back."""
         self._conn.execute("BEGIN IMMEDIATE")
@@ -184,6 +178,17 @@ class ConversationStore:
             return None
         return self.purge(cutoff(time.time() if now is None else now, self._audit.retention_days))
 
+    def start_checkpoints(self) -> Checkpoint | None:
+        """Write the genesis checkpoint (record 0) of an empty chain that has none, so the file exists from
+        `edge-agent init` on and deleting it shows (None when there is nothing to start)."""
+        if self._checkpointer is None:
+            return None
+        with self._lock:
+            if chain.head(self._conn).seq or integrity.recorded_checkpoints(self._conn) \
+                    or self._checkpointer.path.exists():
+                return None
+            return self._checkpointer.write(chain.Head(0, chain.GENESIS))
+
     def checkpoint(self) -> Checkpoint | None:
         """Write a checkpoint now if the chain moved since the last one (None without a checkpoint file)."""
         if self._checkpointer is None:
@@ -196,7 +201,7 @@ class ConversationStore:
             return
         try:
             self._checkpointer.maybe_write(head, force=force)
-        except OSError as exc:  # the turn is committed; a late checkpoint is the lesser harm
+        except (OSError, sqlite3.Error) as exc:  # the turn is committed; a late checkpoint is the lesser harm
             log.error("audit checkpoint not written: %s", type(exc).__name__)
 
     def _maintain(self) -> None:
@@ -252,16 +257,51 @@ class ConversationStore:
             self._conn.close()
 
 
+def _read_only(db_path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(str(db_path), isolation_level=None)  # read only; any other error propagates
+    conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    return conn
+
+
+def check_schema(db_path: Path) -> None:
+    """Refuse (AuditIntegrityError) a database whose turns lack their audit table or whose schema version was
+    set back below it: migrating it would sign whatever it holds."""
+    if not db_path.is_file():
+        return
+    conn = _read_only(db_path)
+    try:
+        problem = integrity.schema_problem(conn, AUDIT_SCHEMA_VERSION)
+    finally:
+        conn.close()
+    if problem:
+        raise integrity.refuse(problem)
+
+
+def precheck(db_path: Path, key: bytes, checkpoint_file: Path) -> None:
+    """Read-only: the start-up checks of ConversationStore, without migrating (AuditIntegrityError)."""
+    check_schema(db_path)
+    if not db_path.is_file():
+        return
+    conn = _read_only(db_path)
+    try:
+        if "audit_log" not in integrity.tables(conn):
+            return
+        problem = integrity.open_problem(conn, key, [checkpoint_file], checkpoint_file)
+    finally:
+        conn.close()
+    if problem:
+        raise integrity.refuse(problem)
+
+
 def chained_records(db_path: Path) -> int:
-    """How many audit records a database holds (0 when it or its audit table does not exist)."""
+    """How many audit records and turns a database holds (0 when it or its tables do not exist)."""
     if not db_path.is_file():
         return 0
-    conn = sqlite3.connect(str(db_path), isolation_level=None)  # read only; any other error propagates
+    conn = _read_only(db_path)
     try:
-        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_log'").fetchone() is None:
-            return 0
-        return int(conn.execute("SELECT COUNT(*) FROM audit_log").fetchone()[0])
+        found = integrity.tables(conn)
+        return sum(int(conn.execute(f"SELECT COUNT(*) FROM {name}").fetchone()[0])
+                   for name in ("audit_log", "turns") if name in found)
     finally:
         conn.close()
 
@@ -272,15 +312,22 @@ def audit_options(settings: Settings, *, create_key: bool) -> AuditOptions:
     if not path.exists():
         existing = chained_records(settings.db_path)
         if existing:
-            raise AuditKeyError(f"audit key file {path} is missing but the audit chain holds {existing} "
-                                "records: restore the key that signed them (a new key cannot verify them)")
+            raise AuditKeyError(f"audit key file {path} is missing but the conversation store holds {existing} "
+                                "records and turns: restore the key that signed them (a new key cannot verify "
+                                "them, and edge-agent never signs existing turns)")
+        if checkpoint_path(settings).exists():
+            raise AuditKeyError(f"audit key file {path} is missing but the checkpoint file "
+                                f"{checkpoint_path(settings)} exists: restore the key that signed it")
         if not create_key:
             raise AuditKeyError(f"audit key file {path} is missing: run `edge-agent init` to create it "
                                 "(or set EDGE_AUDIT_KEY_AUTOCREATE=true on a development machine)")
     key = obtain_key(path, create=create_key)
+    precheck(settings.db_path, key.key, checkpoint_path(settings))  # fail fast, before any model loads
     if key.created:
         log.warning("created audit key %s (mode 0600); keep a copy where the auditor can reach it", path)
+    copy = checkpoint_copy_path(settings)
     return AuditOptions(key=key.key, checkpoint_file=checkpoint_path(settings),
+                        checkpoint_copies=(copy,) if copy is not None else (),
                         checkpoint_every_records=settings.checkpoint_every_records,
                         checkpoint_every_s=settings.checkpoint_every_s, retention_days=settings.retention_days)
 

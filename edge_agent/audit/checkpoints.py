@@ -7,15 +7,19 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import os
+import re
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 from edge_agent.audit.chain import Head, canonical, same_digest
 from edge_agent.config import Settings
+
+log = logging.getLogger("edge_agent.audit")
 
 CHECKPOINT_DOMAIN = "edge-agent/audit/checkpoint/v1"
 TAIL_BYTES = 4096  # enough to find the last line (lines are ~200 bytes)
@@ -44,11 +48,20 @@ class CheckpointFile:
     checkpoints: tuple[tuple[int, Checkpoint], ...]  # (line number, checkpoint)
     malformed: tuple[int, ...]                       # line numbers that are not checkpoints
     torn_tail: bool                                  # last line had no newline (a crash mid-write)
+    exists: bool = True                              # False: there was no such file
 
 
 def checkpoint_path(settings: Settings) -> Path:
     """Where checkpoints go: ``audit_checkpoint_file``, else ``<data_dir>/audit/checkpoints.jsonl``."""
     return settings.audit_checkpoint_file or settings.data_dir / "audit" / "checkpoints.jsonl"
+
+
+def checkpoint_copy_path(settings: Settings) -> Path | None:
+    """The off-box copy of the checkpoints (``audit_checkpoint_copy_dir``/<location>.checkpoints.jsonl), if set."""
+    if settings.audit_checkpoint_copy_dir is None:
+        return None
+    name = re.sub(r"[^A-Za-z0-9._-]", "_", settings.location_id) or "edge-agent"
+    return settings.audit_checkpoint_copy_dir / f"{name}.checkpoints.jsonl"
 
 
 def _mac(key: bytes, seq: int, head: str, ts: float) -> str:
@@ -86,7 +99,7 @@ def read_checkpoints(path: Path) -> CheckpointFile:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        return CheckpointFile(path, (), (), False)
+        return CheckpointFile(path, (), (), False, exists=False)
     text = raw.decode("utf-8", "replace")
     lines = text.split("\n")
     torn = lines[-1] != ""
@@ -142,8 +155,11 @@ class Checkpointer:
     """Writes a checkpoint every ``every_records`` records or ``every_s`` seconds, whichever comes first."""
 
     def __init__(self, path: Path, key: bytes, *, every_records: int, every_s: float,
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time, copies: Sequence[Path] = (),
+                 record: Callable[[Checkpoint], None] | None = None) -> None:
         self.path = path
+        self.copies = tuple(copies)  # off-box copies (a mounted share): appended as each checkpoint is written
+        self._record = record        # also remembered in the database, so a shrunken file shows
         self._key = key
         self.every_records = every_records
         self.every_s = every_s
@@ -169,6 +185,13 @@ class Checkpointer:
         with self._lock:
             cp = sign(self._key, head, self._clock())
             append_checkpoint(self.path, cp)
+            for copy in self.copies:
+                try:
+                    append_checkpoint(copy, cp)
+                except OSError as exc:  # the share is down: the local file and the database still have it
+                    log.error("audit checkpoint not copied to %s: %s", copy, type(exc).__name__)
+            if self._record is not None:
+                self._record(cp)
             self._last_seq, self._last_ts = cp.seq, cp.ts
             return cp
 

@@ -9,7 +9,7 @@ import sys
 from contextlib import closing, nullcontext
 from pathlib import Path
 
-from edge_agent.audit.checkpoints import checkpoint_path, read_checkpoints
+from edge_agent.audit.checkpoints import checkpoint_copy_path, checkpoint_path, read_checkpoints
 from edge_agent.audit.export import FORMATS, export_rows
 from edge_agent.audit.keys import key_path, load_key
 from edge_agent.audit.verify import verify_chain
@@ -50,7 +50,8 @@ def cmd_init(args: argparse.Namespace, settings: Settings) -> int:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     existed = key_path(settings).exists()
     options = audit_options(settings, create_key=True)
-    store = ConversationStore(settings.db_path, options)
+    store = ConversationStore(settings.db_path, options)  # refuses a trail that does not match (never re-signs)
+    store.start_checkpoints()
     head = store.head()
     store.close()
     secret_created = create_secret_key(secret_key_path(settings))
@@ -58,19 +59,40 @@ def cmd_init(args: argparse.Namespace, settings: Settings) -> int:
     print(f"audit key: {key_path(settings)} ({'kept' if existed else 'created, mode 0600'})")
     print(f"staff cookie secret: {secret_key_path(settings)} ({'created, mode 0600' if secret_created else 'kept'})")
     print(f"conversation store: {settings.db_path} ({head.seq} audit records)")
-    print(f"audit checkpoints: {checkpoint_path(settings)} (copy this file off the box for the auditor)")
+    copy = checkpoint_copy_path(settings)
+    print(f"audit checkpoints: {checkpoint_path(settings)} " + (f"(each also copied to {copy})" if copy else
+          "(copy this file off the box for the auditor, or set EDGE_AUDIT_CHECKPOINT_COPY_DIR)"))
     return 0
+
+
+class AuditBroken(Exception):
+    """What is on disk cannot be an intact audit trail (tables or the store gone while records remain):
+    `audit verify` prints it as its verdict and exits 1."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 def _connect(settings: Settings) -> sqlite3.Connection:
     """The store's database for reading, without creating or migrating it."""
     path = settings.db_path
+    checkpoints = read_checkpoints(checkpoint_path(settings)).checkpoints
     if not path.is_file():
+        if checkpoints:
+            raise AuditBroken(f"audit chain BROKEN: the conversation store {path} is missing but "
+                              f"{checkpoint_path(settings)} holds {len(checkpoints)} checkpoints (deleted?)")
         raise AuditCommandError(f"no conversation store at {path} (run `edge-agent init`)")
     conn = sqlite3.connect(str(path), isolation_level=None)
     conn.execute("PRAGMA busy_timeout=30000")
-    if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_log'").fetchone() is None:
+    found = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if "audit_log" not in found:
+        turns = conn.execute("SELECT COUNT(*) FROM turns").fetchone()[0] if "turns" in found else 0
         conn.close()
+        if turns or checkpoints:
+            raise AuditBroken(f"audit chain BROKEN: {path} holds {turns} turns and {len(checkpoints)} checkpoints "
+                              "exist, but its audit table is missing (dropped?). Do not re-initialise: restore "
+                              "the database from a backup")
         raise AuditCommandError(f"{path} has no audit trail yet (run `edge-agent init`)")
     return conn
 
@@ -95,9 +117,17 @@ def cmd_audit_verify(args: argparse.Namespace, settings: Settings) -> int:
     if args.checkpoint and not path.is_file():
         raise AuditCommandError(f"checkpoint file not found: {path}")
     key = load_key(key_path(settings))
+    own = checkpoint_path(settings)
+    copy = checkpoint_copy_path(settings)
     checkpoints = read_checkpoints(path)  # before the database snapshot: see verify_chain
-    with closing(_connect(settings)) as conn:
-        report = verify_chain(conn, key, checkpoints)
+    also = [read_checkpoints(p) for p in {own, copy} - {path, None}]
+    try:
+        conn = _connect(settings)
+    except AuditBroken as broken:
+        print(broken.message)
+        return 1
+    with closing(conn):
+        report = verify_chain(conn, key, checkpoints, also=also, own_file=own)
     for note in report.notes:
         print(f"note: {note}", file=sys.stderr)
     print(report.summary())
@@ -148,4 +178,7 @@ AUDIT_ACTIONS = {"verify": cmd_audit_verify, "export": cmd_audit_export, "purge"
 
 def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
     """Dispatch `edge-agent audit <action>`."""
-    return AUDIT_ACTIONS[args.audit_action](args, settings)
+    try:
+        return AUDIT_ACTIONS[args.audit_action](args, settings)
+    except AuditBroken as broken:  # export or purge on a trail that cannot be intact
+        raise AuditCommandError(broken.message) from None

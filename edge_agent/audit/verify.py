@@ -7,7 +7,8 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from dataclasses import dataclass
-from typing import Callable, Iterable
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
 
 from edge_agent.audit.chain import (
     GENESIS,
@@ -24,6 +25,7 @@ from edge_agent.audit.chain import (
     turn_digest,
 )
 from edge_agent.audit.checkpoints import Checkpoint, CheckpointFile, is_authentic
+from edge_agent.audit.integrity import missing_from_file, recorded_checkpoints
 
 
 @dataclass(frozen=True)
@@ -196,38 +198,60 @@ class _Checker:
 
 
 def verify_chain(conn: sqlite3.Connection, key: bytes,
-                 checkpoints: CheckpointFile | Iterable[Checkpoint] = ()) -> VerifyReport:
+                 checkpoints: CheckpointFile | Iterable[Checkpoint] = (), *, also: Sequence[CheckpointFile] = (),
+                 own_file: Path | None = None) -> VerifyReport:
     """Check the whole chain (and each checkpoint) with ``key``; the report names the first problem.
 
-    Read the checkpoint file *before* calling this: the database snapshot taken here is then at least as
+    ``checkpoints`` and ``also`` (e.g. the off-box copy) are all checked against the chain, together with
+    the checkpoints the database recorded as they were written. ``own_file`` is the box's checkpoint file:
+    it must exist and still hold every checkpoint the database recorded (a missing or shrunken file fails).
+
+    Read the checkpoint files *before* calling this: the database snapshot taken here is then at least as
     new as every checkpoint, so a checkpoint written meanwhile cannot look like a truncation.
     """
-    if isinstance(checkpoints, CheckpointFile):
-        cps = [cp for _, cp in checkpoints.checkpoints]
-        bad_lines = checkpoints.malformed
-        notes = ((f"{checkpoints.path}: last line is incomplete (crash while writing); ignored",)
-                 if checkpoints.torn_tail else ())
-    else:
-        cps, bad_lines, notes = list(checkpoints), (), ()
-    authentic = [cp for cp in cps if is_authentic(key, cp)]
-    forged = [cp for cp in cps if not is_authentic(key, cp)]
-    by_seq: dict[int, list[Checkpoint]] = {}
-    for cp in authentic:
-        by_seq.setdefault(cp.seq, []).append(cp)
-    latest = max(authentic, key=lambda c: c.seq, default=None)
-    checker = _Checker(conn, key, by_seq)
+    files = ([checkpoints] if isinstance(checkpoints, CheckpointFile) else []) + list(also)
+    cps = [] if isinstance(checkpoints, CheckpointFile) else list(checkpoints)
+    bad_lines: tuple[int, ...] = ()
+    notes: tuple[str, ...] = ()
+    for f in files:
+        cps += [cp for _, cp in f.checkpoints]
+        bad_lines = bad_lines or f.malformed
+        if f.torn_tail:
+            notes += (f"{f.path}: last line is incomplete (crash while writing); ignored",)
     own = not conn.in_transaction
     if own:
         conn.execute("BEGIN")  # one read snapshot, even while the server writes
     try:
+        recorded = recorded_checkpoints(conn)
+        every = cps + recorded
+        authentic = [cp for cp in every if is_authentic(key, cp)]
+        forged = [cp for cp in every if not is_authentic(key, cp)]
+        by_seq: dict[int, list[Checkpoint]] = {}
+        for cp in authentic:
+            by_seq.setdefault(cp.seq, []).append(cp)
+        latest = max(authentic, key=lambda c: c.seq, default=None)
+        checker = _Checker(conn, key, by_seq)
         problem = (_walk(conn, checker) or checker.check_start() or _orphans(conn)
-                   or _check_checkpoints(authentic, forged, bad_lines, checker))
+                   or _check_checkpoints(authentic, forged, bad_lines, checker)
+                   or _own_file(own_file, recorded))
     finally:
         if own:
             conn.execute("COMMIT")
     return VerifyReport(problem is None, checker.records, checker.turns, checker.purges,
                         checker.first.seq if checker.first else 0, checker.head_seq, checker.expected_prev,
-                        checker.through, len(cps), latest, problem, notes, checker.kb_changes)
+                        checker.through, len({(cp.seq, cp.mac) for cp in every}), latest, problem, notes,
+                        checker.kb_changes)
+
+
+def _own_file(path: Path | None, recorded: list[Checkpoint]) -> Problem | None:
+    """The box's checkpoint file must exist and hold every checkpoint the database recorded."""
+    if path is None:
+        return None
+    if not path.exists() and not recorded:
+        return Problem(f"the checkpoint file {path} is missing (deleted?): verify against the off-box copy "
+                       "with --checkpoint")
+    reason = missing_from_file(path, recorded)  # read after the snapshot: the file is written first
+    return Problem(reason) if reason else None
 
 
 def _walk(conn: sqlite3.Connection, checker: _Checker) -> Problem | None:

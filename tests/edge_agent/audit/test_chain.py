@@ -1,8 +1,7 @@
 """The chain on a real SQLite store: every turn chained in the same transaction, every column covered,
-consistent under threads and processes, older databases adopted."""
+consistent under threads and processes; turns found without a chain are refused, never signed."""
 from __future__ import annotations
 
-import json
 import sqlite3
 import subprocess
 import sys
@@ -11,6 +10,7 @@ import threading
 import pytest
 
 from edge_agent.audit import chain
+from edge_agent.audit.integrity import AuditIntegrityError
 from edge_agent.conversations import MIGRATIONS
 from tests.conftest import ROOT
 from tests.edge_agent.audit.helpers import MODEL_SHA, connect, open_store, turn, verify_dir
@@ -126,7 +126,7 @@ def test_processes_keep_one_chain(tmp_path):
     assert report.ok and report.turns == 180, report.summary()
 
 
-def test_turns_stored_before_the_chain_existed_are_adopted(tmp_path, caplog):
+def test_turns_stored_before_the_chain_existed_are_never_signed_automatically(tmp_path):
     db = tmp_path / "store.sqlite3"
     conn = connect(db)
     for statement in MIGRATIONS[:2]:  # the schema as it was before the audit trail
@@ -137,14 +137,11 @@ def test_turns_stored_before_the_chain_existed_are_adopted(tmp_path, caplog):
                      "output_entities, sources, model_id, guard_version, grounding) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                      ("old-session-001", 1000.0 + i, "en", f"q{i}", "a", "quoted", "[]", "[]", "[]", "m", "g", "r"))
     conn.close()
-    store = open_store(tmp_path)
-    store.append(turn(9))
-    store.close()
-    report = verify_dir(tmp_path)
-    assert report.ok and report.turns == 4
-    assert "3 turns stored before it were chained" in caplog.text
-    first = json.loads(connect(db).execute("SELECT data FROM audit_log WHERE seq = 1").fetchone()[0])
-    assert set(first) == {"row"}
+    with pytest.raises(AuditIntegrityError, match="3 turns are stored without their audit table"):
+        open_store(tmp_path)
+    conn = connect(db)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 2  # not migrated, nothing signed
+    assert conn.execute("SELECT name FROM sqlite_master WHERE name = 'audit_log'").fetchone() is None
 
 
 def test_an_emptied_audit_log_is_not_silently_rebuilt(tmp_path):
@@ -153,6 +150,7 @@ def test_an_emptied_audit_log_is_not_silently_rebuilt(tmp_path):
         store.append(turn(i))
     store.close()
     connect(tmp_path / "store.sqlite3").execute("DELETE FROM audit_log")
-    open_store(tmp_path, checkpoint_file=None).close()  # a restart does not re-chain what it finds
+    with pytest.raises(AuditIntegrityError, match="3 turns have no audit record"):
+        open_store(tmp_path, checkpoint_file=None)  # a restart refuses what it finds instead of re-chaining
     report = verify_dir(tmp_path)
     assert not report.ok and report.problem.turn_id == 1 and "no audit record" in report.problem.reason

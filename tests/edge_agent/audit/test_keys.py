@@ -75,7 +75,7 @@ def test_a_lost_key_is_never_silently_replaced(tmp_path):
     store.append(turn(1))
     store.close()
     key_path(settings).unlink()
-    with pytest.raises(AuditKeyError, match="holds 1 records: restore the key"):
+    with pytest.raises(AuditKeyError, match="holds 2 records and turns: restore the key"):
         audit_options(settings, create_key=True)
     assert not key_path(settings).exists()
 
