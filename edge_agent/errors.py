@@ -75,3 +75,16 @@ class ModelError(EdgeError):
     status = 503
     code = "model_unavailable"
     default_message = "The language model is not available."
+
+
+class TooManyRequests(EdgeError):
+    """One client address (or this kiosk location) sent more than its rate; ``Retry-After`` says when to retry."""
+
+    status = 429
+    code = "too_many_requests"
+    default_message = "Too many requests from this kiosk. Please wait a moment. 请求过于频繁，请稍候再试。"
+
+    def __init__(self, retry_after_s: float = 1.0, message: str | None = None) -> None:
+        seconds = max(1, int(retry_after_s + 0.999))
+        super().__init__(message, headers={"Retry-After": str(seconds)})
+        self.retry_after_s = seconds

@@ -5,6 +5,7 @@ import logging
 from dataclasses import dataclass
 
 from edge_agent.audit.provenance import model_file_sha256
+from edge_agent.auth.ratelimit import RequestLimits
 from edge_agent.chat.ranking import DecisionModel, default_model
 from edge_agent.chat.retrieval import ScopeIndex
 from edge_agent.chat.retriever import Retriever, RetrieverParams
@@ -97,7 +98,8 @@ def build_services(settings: Settings, *, model: LanguageModel | None = None,
     store = ConversationStore(settings.db_path, audit, model_sha256=model_sha256)
     escalations = EscalationService(EscalationPolicy(parse_triggers(settings.escalation_triggers)),
                                     TicketStore(settings.data_dir / "tickets.sqlite3"), redactor,
-                                    settings.location_id, settings.agent_minutes_per_ticket)
+                                    settings.location_id, settings.agent_minutes_per_ticket,
+                                    limits=RequestLimits.from_settings(settings))
     # Out-of-scope intents, embedded once at start-up with the same embedder as the questions.
     scope = ScopeIndex.build(knowledge.embedder) if settings.scope_check else None
     retriever = build_retriever(settings, knowledge, scope) if settings.retrieval_mode == "hybrid" else None

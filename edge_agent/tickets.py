@@ -1,4 +1,10 @@
-"""Escalation tickets and the messages between agent and customer (SQLite, redacted text only)."""
+"""Escalation tickets and the messages between agent and customer (SQLite, redacted text only).
+
+The queue is ordered by priority (fraud reports and distress first, then complaints, then the rest), oldest
+first within a priority, and read a page at a time. A ticket remembers when its customer was last seen
+(polling for a reply or writing), so the wait a customer is told counts only tickets of customers still
+there, not abandoned or flooded ones.
+"""
 from __future__ import annotations
 
 import threading
@@ -36,7 +42,15 @@ MIGRATIONS: tuple[str, ...] = (
         text TEXT NOT NULL               -- redacted
     )""",
     "CREATE INDEX ticket_messages_session ON ticket_messages(session_id, id)",
+    "ALTER TABLE tickets ADD COLUMN priority INTEGER NOT NULL DEFAULT 2",  # 0 fraud/distress, 1 complaint, 2 rest
+    "ALTER TABLE tickets ADD COLUMN seen REAL",  # the customer's last poll or message
+    "CREATE INDEX tickets_queue ON tickets(status, priority, id)",
 )
+PRIORITIES: dict[str, int] = {"fraud_report": 0, "distress": 0, "complaint": 1}  # any other reason: 2
+URGENT = tuple(reason for reason, rank in PRIORITIES.items() if rank == 0)
+DEFAULT_PRIORITY = 2
+PAGE_SIZE = 50
+SEEN_EVERY_S = 15.0  # a waiting customer's "last seen" is written at most this often
 OUTCOMES = ("resolved", "referred", "no_response", "duplicate", "other")
 
 
@@ -54,12 +68,13 @@ class Ticket:
     status: str
     agent: str | None
     outcome: str | None
+    priority: int = DEFAULT_PRIORITY
 
     def to_json(self) -> dict:
         """The API's view of a ticket."""
         return {"id": self.id, "session_id": self.session_id, "created": self.created, "reason": self.reason,
                 "lang": self.lang, "location": self.location, "summary": self.summary, "status": self.status,
-                "agent": self.agent, "outcome": self.outcome}
+                "agent": self.agent, "outcome": self.outcome, "priority": self.priority}
 
 
 @dataclass(frozen=True)
@@ -79,7 +94,8 @@ class TicketMessage:
                 "agent": self.agent, "text": self.text}
 
 
-_TICKET_COLUMNS = "id, session_id, created, reason, lang, location, summary, status, agent, outcome"
+_TICKET_COLUMNS = "id, session_id, created, reason, lang, location, summary, status, agent, outcome, priority"
+_QUEUE_ORDER = {"open": "priority, id", "claimed": "priority, id", None: "id DESC"}
 
 
 class TicketStore:
@@ -99,9 +115,11 @@ class TicketStore:
             found = self._ticket("session_id = ? AND status != 'closed' ORDER BY id DESC LIMIT 1", (session_id,))
             if found:
                 return found
+            now = time.time()
             cur = self._conn.execute(
-                "INSERT INTO tickets (session_id, created, reason, lang, location, summary) VALUES (?,?,?,?,?,?)",
-                (session_id, time.time(), reason, lang, location, summary))
+                "INSERT INTO tickets (session_id, created, reason, lang, location, summary, priority, seen) "
+                "VALUES (?,?,?,?,?,?,?,?)",
+                (session_id, now, reason, lang, location, summary, PRIORITIES.get(reason, DEFAULT_PRIORITY), now))
             return self._ticket("id = ?", (cur.lastrowid,))
 
     def active_for(self, session_id: str) -> Ticket | None:
@@ -117,22 +135,39 @@ class TicketStore:
             raise NotFound("There is no such ticket.")
         return found
 
-    def list(self, status: str | None = None, limit: int = 200) -> list[Ticket]:
-        """Tickets, oldest open first; all of them when status is None."""
+    def list(self, status: str | None = None, limit: int = PAGE_SIZE, offset: int = 0) -> list[Ticket]:
+        """One page of tickets: open or claimed ones by priority (fraud and distress first), oldest first
+        within it; all of them, newest first, when status is None."""
+        where, args = ("WHERE status = ?", (status,)) if status else ("", ())
+        order = _QUEUE_ORDER.get(status, "id DESC")
         with self._lock:
-            if status:
-                rows = self._conn.execute(f"SELECT {_TICKET_COLUMNS} FROM tickets WHERE status = ? ORDER BY id "
-                                          "LIMIT ?", (status, limit)).fetchall()
-            else:
-                rows = self._conn.execute(f"SELECT {_TICKET_COLUMNS} FROM tickets ORDER BY id DESC LIMIT ?",
-                                          (limit,)).fetchall()
+            rows = self._conn.execute(f"SELECT {_TICKET_COLUMNS} FROM tickets {where} ORDER BY {order} "
+                                      "LIMIT ? OFFSET ?", (*args, limit, offset)).fetchall()
         return [Ticket(*r) for r in rows]
 
-    def waiting_before(self, ticket_id: int) -> int:
-        """Unclaimed tickets opened before this one (for the customer's wait estimate)."""
+    def count(self, status: str | None = None) -> int:
+        """How many tickets have this status (all when None)."""
+        where, args = ("WHERE status = ?", (status,)) if status else ("", ())
         with self._lock:
-            return int(self._conn.execute("SELECT COUNT(*) FROM tickets WHERE status = 'open' AND id < ?",
-                                          (ticket_id,)).fetchone()[0])
+            return int(self._conn.execute(f"SELECT COUNT(*) FROM tickets {where}", args).fetchone()[0])
+
+    def waiting_before(self, ticket_id: int, seen_since: float = 0.0) -> int:
+        """Unclaimed tickets ahead of this one in the queue whose customer was seen since ``seen_since``
+        (for the customer's wait estimate: abandoned and flooded tickets do not make real customers wait)."""
+        with self._lock:
+            row = self._conn.execute("SELECT priority FROM tickets WHERE id = ?", (ticket_id,)).fetchone()
+            priority = row[0] if row else DEFAULT_PRIORITY
+            return int(self._conn.execute(
+                "SELECT COUNT(*) FROM tickets WHERE status = 'open' AND id != ? AND COALESCE(seen, created) >= ? "
+                "AND (priority < ? OR (priority = ? AND id < ?))",
+                (ticket_id, seen_since, priority, priority, ticket_id)).fetchone()[0])
+
+    def seen(self, session_id: str, now: float | None = None) -> None:
+        """The session's customer is still there (polled or wrote): note it on its open ticket, now and then."""
+        now = time.time() if now is None else now
+        with self._lock:
+            self._conn.execute("UPDATE tickets SET seen = ? WHERE session_id = ? AND status = 'open' "
+                               "AND (seen IS NULL OR seen < ?)", (now, session_id, now - SEEN_EVERY_S))
 
     def claim(self, ticket_id: int, agent: str) -> Ticket:
         """An agent takes a ticket; Conflict if another agent has it or it is closed."""

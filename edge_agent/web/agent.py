@@ -5,12 +5,13 @@ from flask import Blueprint, current_app, jsonify, render_template, request
 
 from edge_agent.auth import current_user, require_role
 from edge_agent.errors import BadRequest
-from edge_agent.tickets import OUTCOMES
+from edge_agent.tickets import OUTCOMES, PAGE_SIZE
 
 bp = Blueprint("agent", __name__)
 AGENT_ROLES = ("agent", "admin")
 STATUSES = ("open", "claimed", "closed", "all")
 MAX_REPLY_CHARS = 4000
+MAX_PAGE = 100_000
 
 
 def _services():
@@ -34,12 +35,18 @@ def page():
 @bp.get("/api/agent/tickets")
 @require_role(*AGENT_ROLES)
 def tickets():
-    """Tickets by status (open by default)."""
+    """One page of tickets by status (open by default): fraud and distress first, then oldest first."""
     status = request.args.get("status", "open")
     if status not in STATUSES:
         raise BadRequest(f"status must be one of {', '.join(STATUSES)}")
-    found = _services().escalations.tickets.list(None if status == "all" else status)
-    return jsonify({"ok": True, "tickets": [t.to_json() for t in found]})
+    page = request.args.get("page", "1")
+    if not page.isdigit() or not 1 <= int(page) <= MAX_PAGE:
+        raise BadRequest(f"page must be a number from 1 to {MAX_PAGE}.")
+    store, wanted = _services().escalations.tickets, None if status == "all" else status
+    total, number = store.count(wanted), int(page)
+    found = store.list(wanted, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE)
+    return jsonify({"ok": True, "tickets": [t.to_json() for t in found], "total": total, "page": number,
+                    "per_page": PAGE_SIZE, "pages": max(1, -(-total // PAGE_SIZE))})
 
 
 @bp.get("/api/agent/tickets/<int:ticket_id>")

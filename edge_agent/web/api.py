@@ -7,12 +7,14 @@ from typing import Any, Iterator
 
 from flask import Blueprint, Response, current_app, jsonify, request, stream_with_context
 
+from edge_agent.auth.ratelimit import client_address
 from edge_agent.chat.service import Turn
 from edge_agent.errors import BadRequest, EdgeError
 from edge_agent.sessions import check_session_id
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 log = logging.getLogger("edge_agent.web")
+RATE_LIMITED = ("api.chat", "api.chat_stream")  # anonymous messages: chat_rate_per_min per address and location
 
 
 def _body() -> dict[str, Any]:
@@ -24,6 +26,14 @@ def _body() -> dict[str, Any]:
 
 def _services():
     return current_app.extensions["edge_agent"]
+
+
+@bp.before_request
+def _rate_limit() -> None:
+    """429 with Retry-After when this address (or this kiosk location) sent more than its chat rate."""
+    limits = _services().escalations.limits
+    if request.endpoint in RATE_LIMITED and limits is not None:
+        limits.check(limits.chat, client_address(), None)
 
 
 @bp.post("/chat")

@@ -23,8 +23,10 @@ def test_open_is_idempotent_per_session_and_words_the_wait(service):
     assert "工作人员" in first.message and "分钟" in first.message
     assert first.ticket.location == "kiosk-lobby" and first.ticket.summary.startswith("[asked_for_human]")
     second = service.open("session-bbbb", Escalation("distress"), "en", ["my father passed away"])
-    assert "sorry" in second.message and "about 3 minutes" not in second.message  # one ticket ahead
+    assert "sorry" in second.message and "about 3 minutes" in second.message  # distress goes first: none ahead
     assert "110" not in second.message  # bereavement is not a crisis
+    third = service.open("session-eeee", Escalation("asked_for_human"), "en", ["a person please"])
+    assert "about 9 minutes" in third.message  # the distressed customer and session-aaaa are ahead
 
 
 def test_crisis_adds_emergency_numbers(service):

@@ -5,6 +5,7 @@
   const me = document.body.dataset.agent;
   const $ = (id) => document.getElementById(id);
   let current = null;
+  let page = 1;
 
   async function call(method, url, body) {
     const opts = { method, headers: { "X-CSRF-Token": csrf } };
@@ -30,7 +31,12 @@
 
   async function loadQueue() {
     try {
-      const data = await call("GET", "/api/agent/tickets?status=" + encodeURIComponent($("status").value));
+      const data = await call("GET", "/api/agent/tickets?status=" + encodeURIComponent($("status").value) +
+        "&page=" + page);
+      if (page > data.pages) { page = data.pages; return loadQueue(); }
+      $("page-info").textContent = data.total + " · " + data.page + "/" + data.pages;
+      $("prev-page").disabled = data.page <= 1;
+      $("next-page").disabled = data.page >= data.pages;
       const list = $("tickets");
       list.replaceChildren(...data.tickets.map((t) => {
         const li = document.createElement("li");
@@ -95,7 +101,9 @@
       await open(current);
     } catch (e) { $("status-line").textContent = e.message; }
   });
-  $("status").addEventListener("change", loadQueue);
+  $("status").addEventListener("change", () => { page = 1; loadQueue(); });
+  $("prev-page").addEventListener("click", () => { page = Math.max(1, page - 1); loadQueue(); });
+  $("next-page").addEventListener("click", () => { page += 1; loadQueue(); });
   loadQueue();
   setInterval(loadQueue, 3000);
 })();
