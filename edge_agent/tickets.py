@@ -2,8 +2,8 @@
 
 The queue is ordered by priority (fraud reports and distress first, then complaints, then the rest), oldest
 first within a priority, and read a page at a time. A ticket remembers when its customer was last seen
-(polling for a reply or writing), so the wait a customer is told counts only tickets of customers still
-there, not abandoned or flooded ones.
+(polling for a reply, as the kiosk does every 3 s, or writing), so the wait a customer is told counts only
+tickets of customers still there, not abandoned or flooded ones that nobody polls.
 """
 from __future__ import annotations
 
@@ -119,7 +119,7 @@ class TicketStore:
             cur = self._conn.execute(
                 "INSERT INTO tickets (session_id, created, reason, lang, location, summary, priority, seen) "
                 "VALUES (?,?,?,?,?,?,?,?)",
-                (session_id, now, reason, lang, location, summary, PRIORITIES.get(reason, DEFAULT_PRIORITY), now))
+                (session_id, now, reason, lang, location, summary, PRIORITIES.get(reason, DEFAULT_PRIORITY), None))
             return self._ticket("id = ?", (cur.lastrowid,))
 
     def active_for(self, session_id: str) -> Ticket | None:
@@ -158,7 +158,7 @@ class TicketStore:
             row = self._conn.execute("SELECT priority FROM tickets WHERE id = ?", (ticket_id,)).fetchone()
             priority = row[0] if row else DEFAULT_PRIORITY
             return int(self._conn.execute(
-                "SELECT COUNT(*) FROM tickets WHERE status = 'open' AND id != ? AND COALESCE(seen, created) >= ? "
+                "SELECT COUNT(*) FROM tickets WHERE status = 'open' AND id != ? AND seen >= ? "
                 "AND (priority < ? OR (priority = ? AND id < ?))",
                 (ticket_id, seen_since, priority, priority, ticket_id)).fetchone()[0])
 

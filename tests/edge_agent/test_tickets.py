@@ -25,8 +25,12 @@ def test_open_is_idempotent_per_session_and_words_the_wait(service):
     second = service.open("session-bbbb", Escalation("distress"), "en", ["my father passed away"])
     assert "sorry" in second.message and "about 3 minutes" in second.message  # distress goes first: none ahead
     assert "110" not in second.message  # bereavement is not a crisis
+    service.active_ticket("session-aaaa")  # both kiosks poll for a reply: their customers are still there
+    service.active_ticket("session-bbbb")
     third = service.open("session-eeee", Escalation("asked_for_human"), "en", ["a person please"])
     assert "about 9 minutes" in third.message  # the distressed customer and session-aaaa are ahead
+    fourth = service.open("session-ffff", Escalation("asked_for_human"), "en", ["a person please"])
+    assert "about 9 minutes" in fourth.message  # session-eeee has not polled yet: not counted
 
 
 def test_crisis_adds_emergency_numbers(service):

@@ -93,11 +93,15 @@ def test_fraud_and_distress_first_in_a_paged_queue(client, fake_services, accoun
 
 def test_the_wait_counts_only_customers_still_there(client, fake_services):
     tickets = fake_services.escalations.tickets
-    for i in range(40):  # opened and abandoned: nobody polls these
+    for i in range(40):  # flooded: nobody polls these
         tickets.open(f"gone-{i:04d}", "asked_for_human", "zh", "kiosk-1", "[asked_for_human] 转人工")
-    tickets._conn.execute("UPDATE tickets SET seen = ?, created = ?", (time.time() - 600, time.time() - 600))
+    for i in range(5):  # polled, then abandoned ten minutes ago
+        tickets.open(f"left-{i:04d}", "asked_for_human", "zh", "kiosk-1", "[asked_for_human] 转人工")
+        tickets.seen(f"left-{i:04d}", time.time() - 600)
     body = chat(client, "转人工", "real-customer-1").get_json()
-    assert body["answer_kind"] == "escalated" and "约3分钟" in body["answer"]  # not 41 tickets × 3 minutes
-    tickets._conn.execute("UPDATE tickets SET seen = ? WHERE session_id LIKE 'gone-%'", (time.time(),))
+    assert body["answer_kind"] == "escalated" and "约3分钟" in body["answer"]  # not 46 tickets × 3 minutes
+    assert client.post("/api/session/messages", json={"session_id": "real-customer-1"}).status_code == 200
+    for i in range(40):
+        tickets.seen(f"gone-{i:04d}")
     body = chat(client, "转人工", "real-customer-2").get_json()
-    assert "约126分钟" in body["answer"]  # had they been there: 40 + real-customer-1 ahead
+    assert "约126分钟" in body["answer"]  # (40 + real-customer-1 ahead + 1) × 3 had they been there
