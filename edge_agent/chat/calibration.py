@@ -10,15 +10,13 @@ Probes are made from the knowledge base itself, in memory, with the same fusion 
 * the out-of-domain probes below (diagnosis, investment tips, other services, chit-chat…), asked of the
   whole knowledge base: negative.
 
-Probes written from the knowledge base's own words are easier than customers' questions (measured: a model
-fitted on probes alone separated the sample KB's colloquial tune questions with AUC 0.69, one fitted on
-labelled customer questions 0.83). So the fit also takes the shipped *reference rows* — features of labelled
-customer questions against the sample knowledge base (``ranking.reference_rows``) — with the same total weight
-as the probes: the operator's KB moves the model, real customer phrasing anchors it.
-
-A class-balanced logistic regression is fitted on the features; the answer threshold maximises balanced
-accuracy, and the clarify threshold sits below it where asking still usually offers the right entry. The
-result is written to ``<data_dir>/calibration.json`` and read by `serve`.
+Probes written from the knowledge base's own words are not customers' questions. Measured: a model fitted on
+the sample KB's probes separated its colloquial tune questions with AUC 0.69, one fitted on labelled customer
+questions 0.83; on Banking77 (train-split dev: 2 held-out utterances per intent) a model refitted on probes
+declined 44% of answerable questions and a balanced-accuracy threshold on probes 27%, against 11% for the
+shipped model. So the feature weights stay the shipped ones (``ranking.default_model``) and the probes only
+*lower* the thresholds where this knowledge base scores its own questions lower than the sample KB does (see
+``fit``). The result is written to ``<data_dir>/calibration.json`` and read by `serve`.
 """
 from __future__ import annotations
 
@@ -51,6 +49,7 @@ OUT_OF_DOMAIN = (
     "how do i apply for a us visa", "what is the capital of australia", "can you help with my homework",
 )
 MAX_PROBES = 4000
+ANSWERED_SHARE = 0.9  # of the probes that find their own entry, at least this share must be answered
 
 
 @dataclass(frozen=True)
@@ -77,13 +76,23 @@ class _Memory:
     def candidates(self, text: str, vector: Any, lang: str, drop_view: tuple[str, int] | None = None,
                    drop_entries: frozenset[str] = frozenset()) -> list[ranking.Candidate]:
         snap = self.snap
-        best = snap.passages @ vector if len(snap.ids) else np.zeros(0)
-        if len(snap.view_entry):
-            views = snap.views @ vector
-            if drop_view in self.view_at:
-                views[self.view_at[drop_view]] = -1.0
-            valid = self.view_owner >= 0
-            np.maximum.at(best, self.view_owner[valid], views[valid])
+        passage = snap.passages @ vector if len(snap.ids) else np.zeros(0)
+        views = snap.views @ vector if len(snap.view_entry) else np.zeros(0)
+        if drop_view in self.view_at:
+            views[self.view_at[drop_view]] = -9.0
+        # the best two of each entry's passage and question views, averaged (as the store scores them)
+        valid = self.view_owner >= 0
+        owner = np.concatenate([np.arange(len(snap.ids)), self.view_owner[valid]])
+        sim = np.concatenate([passage, views[valid]])
+        order = np.lexsort((-sim, owner))
+        owner, sim = owner[order], sim[order]
+        starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
+        first = sim[starts]
+        has_second = np.r_[starts[1:], len(owner)] - starts > 1
+        second = np.where(has_second, sim[np.minimum(starts + 1, len(sim) - 1)], first)
+        second = np.where(second <= -9.0, first, second)
+        best = np.full(len(snap.ids), -9.0)
+        best[owner[starts]] = (first + second) / 2
         for e in drop_entries:
             best[self.index[e]] = -2.0
         order = np.argsort(-best)[: self.pool]
@@ -100,15 +109,16 @@ def _twins(snap: Snapshot, i: int) -> frozenset[str]:
 
 
 def probe_rows(store: KnowledgeStore, scope_index: ScopeIndex | None, pool: int = 20,
-               seed: int = 7) -> tuple[list[list[float]], list[int], list[list[ranking.Candidate]], list[str]]:
-    """Features and labels of every probe (and the candidates and expected entry, for clarify tuning)."""
+               seed: int = 7) -> tuple[list[list[float]], list[int]]:
+    """Features and labels (1: the best candidate is the probe's own entry) of every probe."""
     snap = store.snapshot()
     memory = _Memory(snap, pool)
     views = [(e, n, t, i) for i, (e, n, t) in enumerate(zip(snap.view_entry, snap.view_n, snap.view_text))
              if e in memory.index]
     random.Random(seed).shuffle(views)
     views = views[: MAX_PROBES // 2]
-    xs, ys, cands, expected = [], [], [], []
+    xs: list[list[float]] = []
+    ys: list[int] = []
 
     def add(text: str, vector: Any, lang: str, ranked: list[ranking.Candidate], label_entry: str | None) -> None:
         similarity = scope_index.nearest(vector).similarity if scope_index is not None else None
@@ -117,8 +127,6 @@ def probe_rows(store: KnowledgeStore, scope_index: ScopeIndex | None, pool: int 
         ok = label_entry is not None and bool(top) and (
             top == label_entry or same_content(snap.hits[memory.index[top]], snap.hits[memory.index[label_entry]]))
         ys.append(int(ok))
-        cands.append(ranked)
-        expected.append(label_entry or "")
 
     for entry, n, text, vi in views:
         vector = snap.views[vi]
@@ -130,7 +138,7 @@ def probe_rows(store: KnowledgeStore, scope_index: ScopeIndex | None, pool: int 
         vector = np.asarray(store.embedder.embed_query(text), dtype=np.float32)
         lang = "zh" if any("\u4e00" <= ch <= "\u9fff" for ch in text) else "en"
         add(text, vector, lang, memory.candidates(text, vector, lang), None)
-    return xs, ys, cands, expected
+    return xs, ys
 
 
 def _balanced_accuracy(p: np.ndarray, y: np.ndarray, t: float) -> float:
@@ -140,39 +148,33 @@ def _balanced_accuracy(p: np.ndarray, y: np.ndarray, t: float) -> float:
     return (tpr + tnr) / 2
 
 
-def fit(xs: Sequence[Sequence[float]], ys: Sequence[int], cands: Sequence[Sequence[ranking.Candidate]],
-        expected: Sequence[str], fitted_on: str, choices: int = 3) -> CalibrationReport:
-    """Fit the decision model and choose its thresholds."""
+def fit(xs: Sequence[Sequence[float]], ys: Sequence[int], fitted_on: str,
+        answered_share: float = ANSWERED_SHARE) -> CalibrationReport:
+    """The shipped model, its thresholds lowered where this knowledge base scores its own questions lower.
+
+    The weights stay the ones fitted on labelled customer questions: refitted on a knowledge base's probes
+    (which only imitate customers) they did worse on every set measured. The thresholds move *down* only, to
+    the point where ``answered_share`` of the probes that find their own entry are answered (and, for the
+    clarify threshold, nearly all of them are at least asked about); they never move up, since a knowledge
+    base's near-duplicate entries make its left-out probes look unanswerable when customers' are not.
+    """
     if len(set(ys)) < 2:
         raise ValueError("calibration needs both answerable and unanswerable probes: add FAQ entries with "
                          "headings or alternative phrasings")
-    ref_x, ref_y = ranking.reference_rows()
-    all_x, all_y = [*xs, *ref_x], [*ys, *ref_y]
-    sample = [1.0] * len(xs) + [len(xs) / max(len(ref_x), 1)] * len(ref_x)
-    weights = ranking.fit_logistic(all_x, all_y, weights=sample)
-    model = DecisionModel(weights)
-    # thresholds: on the reference rows (customer phrasing) and the probes, each half of the say
-    p = np.asarray([model.probability(x) for x in all_x])
-    y = np.asarray(all_y)
-    grid = np.linspace(0.05, 0.95, 91)
-    n = len(xs)
-    scores = [(_balanced_accuracy(p[:n], y[:n], t) + (_balanced_accuracy(p[n:], y[n:], t) if ref_x else
-                                                      _balanced_accuracy(p[:n], y[:n], t))) / 2 for t in grid]
-    answer_at = float(grid[int(np.argmax(scores))])
-    # clarify band: below answer_at, as low as asking still offers the expected entry at least 60% of the time
-    clarify_at = answer_at
-    for t in sorted(grid[grid < answer_at], reverse=True):
-        band = [i for i in range(n) if t <= p[i] < answer_at]
-        offered = [i for i in band if expected[i] and expected[i] in {c.entry_id for c in cands[i][:choices]}]
-        if band and len(offered) / len(band) < 0.6:
-            break
-        clarify_at = float(t)
-    final = DecisionModel(weights, round(answer_at, 3), round(clarify_at, 3), fitted_on, len(ys))
-    return CalibrationReport(final, int(sum(ys)), len(ys) - int(sum(ys)), round(max(scores), 4))
+    shipped = ranking.default_model()
+    p = np.asarray([shipped.probability(x) for x in xs])
+    y = np.asarray(ys)
+    found = p[y == 1]
+    answer_at = min(shipped.answer_at, float(np.quantile(found, 1 - answered_share)))
+    clarify_at = min(shipped.clarify_at, answer_at, float(np.quantile(found, (1 - answered_share) / 2)))
+    final = DecisionModel(shipped.weights, round(max(answer_at, 0.05), 3), round(max(clarify_at, 0.05), 3),
+                          fitted_on, len(ys))
+    return CalibrationReport(final, int(y.sum()), int(len(y) - y.sum()),
+                             round(_balanced_accuracy(p, y, final.answer_at), 4))
 
 
-def calibrate(store: KnowledgeStore, scope_index: ScopeIndex | None, fitted_on: str, pool: int = 20,
-              choices: int = 3) -> CalibrationReport:
-    """Probe the store and fit the decision model for it."""
-    xs, ys, cands, expected = probe_rows(store, scope_index, pool)
-    return fit(xs, ys, cands, expected, fitted_on, choices)
+def calibrate(store: KnowledgeStore, scope_index: ScopeIndex | None, fitted_on: str,
+              pool: int = 20) -> CalibrationReport:
+    """Probe the store and set the decision model's thresholds for it."""
+    xs, ys = probe_rows(store, scope_index, pool)
+    return fit(xs, ys, fitted_on)

@@ -202,17 +202,16 @@ def kb_calibrate(args: argparse.Namespace, settings: Settings) -> int:
         print("the knowledge base is empty: add documents first (`edge-agent kb add PATH`)", file=sys.stderr)
         return 1
     scope = ScopeIndex.build(store.embedder) if settings.scope_check else None
-    report = calibrate(store, scope, fitted_on=f"{store.count()} entries", pool=settings.retrieval_pool,
-                       choices=settings.clarify_choices)
+    report = calibrate(store, scope, fitted_on=f"{store.count()} entries", pool=settings.retrieval_pool)
     report.model.save(settings.calibration_path)
     if args.json:
         print(json.dumps({**asdict(report.model), "positives": report.positives, "negatives": report.negatives,
                           "balanced_accuracy": report.balanced_accuracy, "path": str(settings.calibration_path)}))
     else:
-        print(f"calibrated on {report.positives} answerable and {report.negatives} unanswerable probes: "
-              f"balanced accuracy {report.balanced_accuracy:.3f}; answer at p≥{report.model.answer_at}, "
-              f"ask at p≥{report.model.clarify_at}; saved to {settings.calibration_path} "
-              "(restart `serve` to use it)")
+        print(f"probed with {report.positives} questions that find their entry and {report.negatives} that "
+              f"should be declined (balanced accuracy {report.balanced_accuracy:.3f}): answer at "
+              f"p≥{report.model.answer_at}, ask at p≥{report.model.clarify_at}; saved to "
+              f"{settings.calibration_path} (restart `serve` to use it)")
     return 0
 
 

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 COLLECTION = "knowledge"
 VIEWS = "knowledge_views"
 VIEW_SEP = "\n"
+TOP_VIEWS = 2  # an entry's dense score averages its best two views
 SAME_LANG_BONUS = 0.02  # prefer the customer's language when two passages say the same thing
 
 
@@ -32,6 +33,16 @@ class Hit:
     score: float
     phrasings: tuple[str, ...] = ()
     collection: str = "default"
+
+
+def entry_score(similarities: Sequence[float]) -> float:
+    """An entry's dense score from its views' cosines: the mean of the best two (one view: that one).
+
+    Measured leave-one-phrasing-out, against the best view alone: sample KB 0.585 vs 0.563 right first,
+    Banking77 train rows 0.773 vs 0.760 — a second close view is evidence a single lucky one is not.
+    """
+    best = sorted(similarities, reverse=True)[:TOP_VIEWS]
+    return sum(best) / len(best) if best else -1.0
 
 
 def question_views(chunk: Chunk) -> list[str]:
@@ -321,18 +332,18 @@ class KnowledgeStore:
             return []
         where = {"collection": collection} if collection else None
         vec = [[float(x) for x in vector]]
-        best: dict[str, float] = {}
+        sims: dict[str, list[float]] = {}
         res = self._col.query(query_embeddings=vec, n_results=min(total, k), where=where, include=["distances"])
         for cid, dist in zip(res["ids"][0], res["distances"][0]):
-            best[cid] = max(best.get(cid, -1.0), 1.0 - dist)
+            sims.setdefault(cid, []).append(1.0 - dist)
         n_views = self._views.count()
         if n_views:
             res = self._views.query(query_embeddings=vec, n_results=min(n_views, 3 * k), where=where,
                                     include=["distances", "metadatas"])
             for meta, dist in zip(res["metadatas"][0], res["distances"][0]):
-                cid = str(meta["entry"])
-                best[cid] = max(best.get(cid, -1.0), 1.0 - dist)
-        return sorted(((c, round(s, 4)) for c, s in best.items()), key=lambda x: -x[1])[: max(k, 1) * 2]
+                sims.setdefault(str(meta["entry"]), []).append(1.0 - dist)
+        scored = ((c, round(entry_score(v), 4)) for c, v in sims.items())
+        return sorted(scored, key=lambda x: -x[1])[: max(k, 1) * 2]
 
     def search(self, query: str, k: int, lang: str | None = None, *,
                vector: Sequence[float] | None = None, collection: str | None = None) -> list[Hit]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from edge_agent.chat.ranking import DecisionModel
+from edge_agent.chat.ranking import DecisionModel, default_model
 from tests.conftest import EDGE_AGENT, ROOT
 
 pytestmark = pytest.mark.slow
@@ -77,9 +77,12 @@ def test_kb_calibrate_writes_a_model_serve_reads(real_data_dir: Path, tmp_path: 
     out = subprocess.run([EDGE_AGENT, "--data-dir", str(data), "--models-dir", str(ROOT / "models"), "kb",
                           "calibrate", "--json"], capture_output=True, text=True, timeout=600, check=True)
     report = json.loads(out.stdout.strip().splitlines()[-1])
-    assert report["positives"] > 100 and report["negatives"] > 100 and report["balanced_accuracy"] > 0.7
+    assert report["positives"] > 100 and report["negatives"] > 100 and report["balanced_accuracy"] > 0.6
     model = DecisionModel.load(data / "calibration.json")
-    assert 0 <= model.clarify_at <= model.answer_at < 1 and model.probes == report["positives"] + report["negatives"]
+    shipped = default_model()
+    assert model.weights == shipped.weights  # the probes move thresholds, never the weights
+    assert 0 < model.clarify_at <= model.answer_at <= shipped.answer_at and model.clarify_at <= shipped.clarify_at
+    assert model.probes == report["positives"] + report["negatives"]
 
 
 def test_kb_calibrate_on_an_empty_store_says_so(tmp_path: Path):
