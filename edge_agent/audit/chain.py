@@ -33,7 +33,7 @@ KIND_TURN = "turn"
 KIND_PURGE = "purge"
 KIND_KB = "kb"  # a knowledge-base change: who added, replaced or removed which document
 KINDS: tuple[str, ...] = (KIND_TURN, KIND_PURGE, KIND_KB)
-KB_ACTIONS: tuple[str, ...] = ("add", "replace", "remove")
+KB_ACTIONS: tuple[str, ...] = ("add", "replace", "remove", "phrasings")  # phrasings: staff added questions
 KB_FIELDS: tuple[str, ...] = ("actor", "action", "doc_id", "chunks", "sha256", "time")  # a kb event's data
 
 SCHEMA: tuple[str, ...] = (
