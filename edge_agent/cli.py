@@ -35,10 +35,22 @@ def _stop_on_sigterm(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    """Serve the API and kiosk page with waitress until Ctrl-C or SIGTERM."""
+def build_server(app, settings: Settings):
+    """The waitress server for ``app``, with its limits from the settings: request body and header sizes
+    (refused with 413/431 before anything is spooled), open connections, idle/slow channel timeout."""
     from waitress import create_server
 
+    return create_server(app, host=settings.host, port=settings.port, threads=settings.threads,
+                         max_request_body_size=settings.max_request_body_bytes,
+                         max_request_header_size=settings.max_request_header_bytes,
+                         connection_limit=settings.connection_limit, channel_timeout=settings.channel_timeout_s,
+                         cleanup_interval=max(1, min(30, settings.channel_timeout_s // 2)),
+                         asyncore_use_poll=True,  # select() stops at 1024 file descriptors
+                         expose_tracebacks=False, ident="edge-agent")
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    """Serve the API and kiosk page with waitress until Ctrl-C or SIGTERM."""
     from edge_agent.auth.secret import load_secret_key
     from edge_agent.conversations import audit_options
     from edge_agent.services import build_redactor, build_services
@@ -51,7 +63,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     _logging(settings, redactor)
     services = build_services(settings, redactor=redactor, create_audit_key=settings.audit_key_autocreate)
     app = create_app(settings, services)
-    server = create_server(app, host=settings.host, port=settings.port, threads=settings.threads)
+    server = build_server(app, settings)
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     print(f"edge-agent is serving. Open http://{settings.host}:{settings.port}/ in a browser "
           "(kiosk page). Press Ctrl-C to stop.", flush=True)

@@ -43,8 +43,9 @@ class Settings:
                                      "without being spooled to disk.", ge=1024, le=1024 * 1024 * 1024)
     max_request_header_bytes: int = _f(64 * 1024, "Largest request header block waitress accepts.",
                                        ge=1024, le=1024 * 1024)
-    connection_limit: int = _f(200, "Most open client connections waitress keeps; further ones wait in the "
-                               "listen backlog. Put a reverse proxy (nginx) in front for more.", ge=10, le=10_000)
+    connection_limit: int = _f(500, "Most open client connections waitress keeps (idle and slow ones included; "
+                               "they hold no worker thread); further ones wait in the listen backlog. Limit "
+                               "connections per client in a reverse proxy (nginx) in front.", ge=10, le=10_000)
     channel_timeout_s: int = _f(30, "Seconds an idle or slow client connection is kept before waitress closes "
                                 "it.", ge=1, le=3600)
     max_message_chars: int = _f(2000, "Longest customer message accepted; longer ones get HTTP 413.",
