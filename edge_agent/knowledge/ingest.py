@@ -28,6 +28,7 @@ from edge_agent.knowledge.loaders import (
     LoadedDocument,
     loader_for,
 )
+from edge_agent.knowledge.phrasings import FILE_NAME, PhrasingOverlay
 from guardrails.redactor import EntityCount, Redaction
 from guardrails.vault import SessionVault
 
@@ -100,12 +101,13 @@ class IngestOptions:
     max_bytes: int = DEFAULT_MAX_BYTES
     pii_policy: str = "redact"
     collection: str = ""  # '' = the document's top folder ("bank/fees.md" -> "bank"), else "default"
+    phrasings_file: Path | None = None  # similar questions staff added on /admin/kb (knowledge.phrasings)
 
     @classmethod
     def from_settings(cls, settings: "Settings") -> "IngestOptions":
         """Options from the operator's settings."""
         return cls(max_chars=settings.chunk_max_chars, max_bytes=settings.ingest_max_bytes,
-                   pii_policy=settings.ingest_pii_policy)
+                   pii_policy=settings.ingest_pii_policy, phrasings_file=settings.data_dir / FILE_NAME)
 
 
 @dataclass(frozen=True)
@@ -274,6 +276,8 @@ def prepare_file(path: Path, doc_id: str, options: IngestOptions,
         raise EmptyDocument(f"{path}: no text to index")
     collection = options.collection or collection_of(doc_id)
     chunks = [replace(c, collection=collection) for c in chunks]
+    if options.phrasings_file is not None:
+        chunks = PhrasingOverlay(options.phrasings_file).apply(chunks)
     title = meta.title or (path.stem if doc.entries else chunks[0].title)
     return PreparedDocument(doc_id=doc_id, source=str(path), title=title, sha256=hashlib.sha256(data).hexdigest(),
                             chunks=tuple(chunks), redactions=counts)

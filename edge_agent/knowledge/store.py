@@ -17,6 +17,7 @@ COLLECTION = "knowledge"
 VIEWS = "knowledge_views"
 VIEW_SEP = "\n"
 TOP_VIEWS = 2  # an entry's dense score averages its best two views
+DOC_META = ("sha256", "ingested", "doc_title")  # document-level facts every chunk of a document carries
 SAME_LANG_BONUS = 0.02  # prefer the customer's language when two passages say the same thing
 
 
@@ -71,7 +72,9 @@ def chunk_from(chunk_id: str, text: str, meta: Mapping[str, Any]) -> Chunk:
     phrasings = tuple(p for p in str(meta.get("phrasings", "")).split("\n") if p)
     return Chunk(doc_id=str(meta["doc_id"]), index=int(meta.get("index", 0)), title=str(meta.get("title", "")),
                  section=str(meta.get("section", "")), text=text, lang=str(meta.get("lang", "")),
-                 phrasings=phrasings, collection=str(meta.get("collection") or "default"))
+                 version=str(meta.get("version", "")), effective=str(meta.get("effective", "")),
+                 source=str(meta.get("source", "")), phrasings=phrasings,
+                 collection=str(meta.get("collection") or "default"))
 
 
 def _hit(chunk_id: str, text: str, meta: Mapping[str, Any], score: float) -> Hit:
@@ -196,6 +199,23 @@ class KnowledgeStore:
         except Exception:  # the original error is the one worth raising
             pass
 
+    def set_phrasings(self, chunk_id: str, phrasings: Sequence[str]) -> int:
+        """Give one entry these phrasings (its document is stored again, texts unchanged); returns its chunks.
+
+        Raises KeyError for an unknown entry.
+        """
+        doc_id = chunk_id.rpartition("#")[0]
+        res = self._col.get(where={"doc_id": doc_id}, include=["documents", "metadatas"])
+        if chunk_id not in res["ids"]:
+            raise KeyError(chunk_id)
+        chunks, doc_meta = [], {}
+        for cid, text, meta in zip(res["ids"], res["documents"] or [], res["metadatas"] or []):
+            chunk = chunk_from(cid, text, meta)
+            chunks.append(replace(chunk, phrasings=tuple(dict.fromkeys(phrasings))) if cid == chunk_id else chunk)
+            doc_meta = {k: str(meta[k]) for k in DOC_META if k in meta}
+        chunks.sort(key=lambda c: c.index)
+        return self.replace_document(doc_id, chunks, doc_meta)
+
     def remove_document(self, doc_id: str) -> int:
         """Delete every chunk of a document; returns how many there were."""
         with self._write_lock:
@@ -316,6 +336,12 @@ class KnowledgeStore:
                                   source=str(f.get("source", "")), sha256=str(f.get("sha256", "")),
                                   ingested=str(f.get("ingested", "")))
                      for d, f in sorted(firsts.items()))
+
+    def document_entries(self, doc_id: str) -> list[Hit]:
+        """Every stored entry of one document (score 0)."""
+        res = self._col.get(where={"doc_id": doc_id}, include=["documents", "metadatas"])
+        return [_hit(cid, doc, meta, 0.0) for cid, doc, meta in zip(res["ids"], res["documents"] or [],
+                                                                    res["metadatas"] or [])]
 
     def get_entries(self, ids: Sequence[str]) -> dict[str, Hit]:
         """Stored entries by id (score 0); unknown ids are left out."""

@@ -9,6 +9,7 @@ shows entity types and counts, never values.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import shutil
@@ -16,6 +17,7 @@ import tempfile
 import threading
 import unicodedata
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -36,6 +38,8 @@ from edge_agent.knowledge.ingest import (
     remove_documents,
 )
 from edge_agent.knowledge.loaders import LOADERS
+from edge_agent.knowledge.phrasings import FILE_NAME as PHRASINGS_FILE
+from edge_agent.knowledge.phrasings import PhrasingOverlay
 
 if TYPE_CHECKING:
     from edge_agent.config import Settings
@@ -230,3 +234,58 @@ def remove() -> Any:
         return _page(err.status, error=err.message)
     flash(f"已删除 {doc_id}（{changes[0].chunks} 段）。 Removed {doc_id} ({changes[0].chunks} chunks).")
     return redirect(url_for("kb_admin.index"), 303)
+
+
+# --- similar questions, added by staff ----------------------------------------------------------------------
+MAX_NEW_PHRASINGS = 20  # per submission
+
+
+def _overlay() -> PhrasingOverlay:
+    return PhrasingOverlay(_services().settings.data_dir / PHRASINGS_FILE)
+
+
+def _entries_page(doc_id: str, status: int = 200, error: str = "") -> Any:
+    knowledge = _services().knowledge
+    entries = sorted(knowledge.document_entries(doc_id), key=lambda h: int(h.chunk_id.rpartition("#")[2]))
+    if not entries:
+        return _page(404, error=f"知识库中没有文档 {doc_id}。 There is no document {doc_id} in the knowledge base.")
+    return render_template("admin_kb_entries.html", doc_id=doc_id, entries=entries, error=error,
+                           max_new=MAX_NEW_PHRASINGS), status
+
+
+@bp.get("/admin/kb/entries")
+@require_role(ADMIN)
+def entries() -> Any:
+    """A document's entries with their similar questions, and a form to add more to each."""
+    return _entries_page((request.args.get("doc") or "").strip())
+
+
+@bp.post("/admin/kb/phrasings")
+@require_role(ADMIN)
+def add_phrasings() -> Any:
+    """Add similar questions to one entry: guarded like documents, kept across re-uploads, chained."""
+    entry_id = (request.form.get("entry") or "").strip()
+    doc_id = entry_id.rpartition("#")[0]
+    typed = [line.strip() for line in (request.form.get("phrasings") or "").splitlines() if line.strip()]
+    if not typed:
+        return _entries_page(doc_id, 400, "请输入至少一个问法（每行一个）。 Type at least one question, one per line.")
+    if len(typed) > MAX_NEW_PHRASINGS:
+        return _entries_page(doc_id, 400, f"一次最多添加 {MAX_NEW_PHRASINGS} 个问法。 "
+                                          f"Add at most {MAX_NEW_PHRASINGS} questions at once.")
+    services = _services()
+    hit = services.knowledge.get_entries([entry_id]).get(entry_id)
+    if hit is None:
+        return _page(404, error="知识库中没有这个条目。 There is no such entry in the knowledge base.")
+    actor = current_user().name
+    with current_app.extensions[KB_LOCK]:
+        redactor = _ingest_redactor(services.settings)
+        guarded = [redactor.redact(text).text for text in typed]  # personal data never becomes a phrasing
+        try:
+            added = _overlay().add(hit.doc_id, hit.section or hit.title, guarded)
+        except ValueError as exc:
+            return _entries_page(doc_id, 400, str(exc))
+        chunks = services.knowledge.set_phrasings(entry_id, [*hit.phrasings, *added])
+        digest = hashlib.sha256("\n".join(added).encode("utf-8")).hexdigest()
+        _recorder(actor)(KbChange("phrasings", hit.doc_id, chunks, digest, datetime.now(timezone.utc)))
+    flash(f"已为「{hit.section or hit.title}」添加 {len(typed)} 个问法。 Added {len(typed)} question(s).")
+    return redirect(url_for("kb_admin.entries", doc=doc_id), 303)
