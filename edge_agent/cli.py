@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 from pathlib import Path
@@ -15,6 +16,8 @@ from edge_agent.errors import EdgeError
 from edge_agent.knowledge.kb_cli import add_kb_parser, cmd_ingest, cmd_kb
 from guardrails.keys import KeyFileError
 from guardrails.policy import PolicyError
+
+PRIVATE_UMASK = 0o077
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -234,6 +237,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `edge-agent` console script."""
     args = build_parser().parse_args(argv)
+    umask = os.umask(PRIVATE_UMASK)  # databases, logs, checkpoints and exports: readable by this user only
     try:
         settings = _settings(args)
         return COMMANDS[args.command](args, settings)
@@ -246,6 +250,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except FileNotFoundError as exc:
         print(f"edge-agent: {exc}", file=sys.stderr)
         return 1
+    finally:
+        os.umask(umask)
 
 
 if __name__ == "__main__":

@@ -88,3 +88,11 @@ class TooManyRequests(EdgeError):
         seconds = max(1, int(retry_after_s + 0.999))
         super().__init__(message, headers={"Retry-After": str(seconds)})
         self.retry_after_s = seconds
+
+
+class UnsupportedMediaType(EdgeError):
+    """A JSON route got a body of another content type (e.g. a cross-origin text/plain form post)."""
+
+    status = 415
+    code = "unsupported_media_type"
+    default_message = "Send the request body as JSON (Content-Type: application/json)."

@@ -1,6 +1,7 @@
 """The audit key: 32 random bytes, hex, in a file outside the database, created with mode 0600."""
 from __future__ import annotations
 
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,7 +44,11 @@ def create_key(path: Path) -> bytes:
 def load_key(path: Path) -> bytes:
     """Read the key; raises AuditKeyError with what to do when it is missing or unsafe."""
     try:
-        return read_hex_key(path, KEY_BYTES)
+        key = read_hex_key(path, KEY_BYTES)
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if mode & (stat.S_IRWXG | stat.S_IRWXO):  # the group may not read it either: it can forge the chain
+            raise KeyFileProblem("exposed", mode=mode)
+        return key
     except KeyFileProblem as problem:
         raise AuditKeyError(_PROBLEMS[problem.kind].format(path=path, mode=problem.mode, cause=problem.cause,
                                                            size=KEY_BYTES)) from None
@@ -53,7 +58,8 @@ _PROBLEMS = {
     "missing": "audit key file {path} is missing: run `edge-agent init` "
                "(or restore the key that signed the existing audit chain)",
     "unreadable": "cannot read audit key file {path}: {cause}",
-    "exposed": "audit key file {path} is accessible to other users (mode {mode:04o}): run `chmod 600 {path}`",
+    "exposed": "audit key file {path} is accessible to its group or other users (mode {mode:04o}): "
+               "run `chmod 600 {path}`",
     "malformed": "audit key file {path} does not hold a hex key",
     "short": "audit key in {path} is shorter than {size} bytes",
 }

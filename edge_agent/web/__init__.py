@@ -6,7 +6,7 @@ from flask import Flask
 from edge_agent import auth
 from edge_agent.config import Settings
 from edge_agent.services import Services, build_services
-from edge_agent.web import agent, api, audit, errors, health, kb_admin, kiosk
+from edge_agent.web import agent, api, audit, errors, health, kb_admin, kiosk, security
 
 EXTENSION = "edge_agent"
 
@@ -19,6 +19,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.config["MAX_CONTENT_LENGTH"] = settings.max_message_chars * 12 + 4096
     app.config["JSON_AS_ASCII"] = False
     app.json.ensure_ascii = False
+    security.register(app)  # before auth: its after-request runs last, so staff pages keep their stricter CSP
     auth.init_app(app, settings)  # staff sign-in; raises SecretKeyError (before any model loads) without the key
     app.extensions[EXTENSION] = services or build_services(settings)
     errors.register(app)

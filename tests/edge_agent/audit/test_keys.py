@@ -49,10 +49,13 @@ def test_bad_key_files_are_clear_errors(tmp_path, content, mode, message):
         load_key(path)
 
 
-def test_group_readable_key_is_accepted(tmp_path):
+def test_group_readable_key_is_refused(tmp_path):
     path = tmp_path / "audit.key"
     path.write_text("cd" * 32)
-    os.chmod(path, 0o640)  # e.g. root-owned, readable by the service's group
+    os.chmod(path, 0o640)  # anyone in the group could sign forged records
+    with pytest.raises(AuditKeyError, match="group or other users.*chmod 600"):
+        load_key(path)
+    os.chmod(path, 0o600)
     assert load_key(path) == bytes.fromhex("cd" * 32)
 
 
