@@ -6,10 +6,11 @@ import logging
 import re
 import time
 from contextlib import ExitStack
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Iterator
 
 from edge_agent.chat import extract, grounding, retrieval, smalltalk
+from edge_agent.chat.kinds import AnswerKind, Outcome, Plan
 from edge_agent.chat.messages import DECLINE, STILL_WAITING, masked_notice
 from edge_agent.chat.retriever import ANSWER, CLARIFY, Retriever
 from edge_agent.config import Settings
@@ -46,7 +47,7 @@ class ChatReply:
 
     session_id: str
     answer: str
-    answer_kind: str  # generated | quoted | clarify | smalltalk | declined | escalated
+    answer_kind: str  # an AnswerKind
     sources: tuple[SourceRef, ...]
     redactions: tuple[EntityCount, ...]
     notice: str | None
@@ -69,7 +70,7 @@ class Turn:
     question: Redaction
     lang: str
     hits: list[Hit]
-    plan: str  # generate | quote | clarify | smalltalk | declined | handover
+    plan: str  # a Plan
     started: float
     _slot: ExitStack = field(default_factory=ExitStack)
     escalation: Escalation | None = None  # why a person takes over from this turn on
@@ -139,18 +140,18 @@ class ChatService:
         text = clean_message(message, self.settings.max_message_chars)
         question = self.redactor.redact(text, session.vault)
         lang = retrieval.question_lang(text)
-        turn = Turn(sid, session, question, lang, [], "declined", time.monotonic())
+        turn = Turn(sid, session, question, lang, [], Plan.DECLINED, time.monotonic())
         self._handover_plan(turn)  # a person asked for, distress, fraud: before spending anything on retrieval
-        chit = smalltalk.kind_of(text) if turn.plan != "handover" else None
+        chit = smalltalk.kind_of(text) if turn.plan != Plan.HANDOVER else None
         if chit is not None:  # thanks, ok, hello: a kind word back, and the topic stays as it was
-            turn.plan, turn.reason = "smalltalk", chit
-        elif turn.plan != "handover":
+            turn.plan, turn.reason = Plan.SMALLTALK, chit
+        elif turn.plan != Plan.HANDOVER:
             if self.retriever is not None:
                 self._plan_hybrid(turn, scope_name)
             else:
                 self._plan_classic(turn, scope_name)
         session.history.append(question.text)
-        if turn.plan == "generate":
+        if turn.plan == Plan.GENERATE:
             turn._slot.enter_context(self.gate.slot())
         return turn
 
@@ -168,7 +169,7 @@ class ChatService:
         mode = self.settings.answer_mode
         if mode == "auto":
             mode = "quote" if self.model.chat_format == "plain" else "generate"
-        return "generate" if mode == "generate" else "quote"
+        return Plan.GENERATE if mode == "generate" else Plan.QUOTE
 
     def _plan_hybrid(self, turn: Turn, collection: str | None) -> None:
         """Hybrid retrieval and the calibrated decision; the session's topic and offered choices follow it."""
@@ -180,7 +181,7 @@ class ChatService:
             turn.hits, turn.plan = list(result.hits), self._answer_plan()
             session.topic, session.topic_doc = result.query[-300:], result.hits[0].doc_id
         elif result.decision == CLARIFY:
-            turn.hits, turn.plan = list(result.hits), "clarify"
+            turn.hits, turn.plan = list(result.hits), Plan.CLARIFY
             session.choices = tuple(h.chunk_id for h in result.hits)
         turn.reason = result.reason
 
@@ -206,7 +207,7 @@ class ChatService:
             retrieval.rerank(text, context, candidates, lang, self.settings.rerank_lexical_weight),
             lang, params, text, nearest)
         turn.hits = retrieval.reranked_hits(decision)
-        turn.plan = "declined" if not turn.hits else self._answer_plan()
+        turn.plan = Plan.DECLINED if not turn.hits else self._answer_plan()
         turn.reason = decision.reason
 
     def _begin_choice(self, sid: str, session: ChatSession, choice: object) -> Turn:
@@ -224,7 +225,7 @@ class ChatService:
         session.topic, session.topic_doc = (hit.section or hit.title)[-300:], hit.doc_id
         self._handover_plan(turn)
         session.history.append(label)
-        if turn.plan == "generate":
+        if turn.plan == Plan.GENERATE:
             turn._slot.enter_context(self.gate.slot())
         return turn
 
@@ -242,28 +243,29 @@ class ChatService:
             yield "meta", {"session_id": turn.session_id, "sources": [asdict(s) for s in sources],
                            "redactions": [{"type": r.entity_type, "count": r.count} for r in redactions],
                            "notice": notice}
-            if turn.plan == "handover":
-                answer, kind, verdict, output = self._hand_over(turn), "escalated", "handover", ()
-            elif turn.plan == "declined":
-                answer, kind, verdict, output = DECLINE[turn.lang], "declined", "no_sources", ()
-            elif turn.plan == "smalltalk":
-                answer, kind, verdict, output = smalltalk.reply(turn.reason, turn.lang), "smalltalk", "smalltalk", ()
-            elif turn.plan == "clarify":
-                answer = extract.clarify_text([source_title(h) for h in turn.hits], turn.lang)
-                kind, verdict, output = "clarify", "clarify", ()
+            if turn.plan == Plan.HANDOVER:
+                outcome = Outcome(self._hand_over(turn), AnswerKind.ESCALATED, "handover")
+            elif turn.plan == Plan.DECLINED:
+                outcome = Outcome(DECLINE[turn.lang], AnswerKind.DECLINED, "no_sources")
+            elif turn.plan == Plan.SMALLTALK:
+                outcome = Outcome(smalltalk.reply(turn.reason, turn.lang), AnswerKind.SMALLTALK, "smalltalk")
+            elif turn.plan == Plan.CLARIFY:
+                outcome = Outcome(extract.clarify_text([source_title(h) for h in turn.hits], turn.lang),
+                                  AnswerKind.CLARIFY, "clarify")
             else:
-                drafts = yield from self._generate(turn) if turn.plan == "generate" else iter(())
-                answer, kind, verdict, output = self._finalise(turn, drafts or "")
-            turn.session.declined_in_a_row = turn.session.declined_in_a_row + 1 if kind == "declined" else 0
-            if kind == "declined" and self.escalations:
+                drafts = yield from self._generate(turn) if turn.plan == Plan.GENERATE else iter(())
+                outcome = self._finalise(turn, drafts or "")
+            declined = outcome.kind == AnswerKind.DECLINED
+            turn.session.declined_in_a_row = turn.session.declined_in_a_row + 1 if declined else 0
+            if declined and self.escalations:
                 turn.escalation = self.escalations.policy.check_no_answer(turn.session.declined_in_a_row)
                 if turn.escalation:
-                    answer, kind = self._hand_over(turn), "escalated"
-            if not (self.settings.stream_drafts and kind == "generated"):
-                yield "delta", {"text": answer}
-            full = turn.full_answer if kind == "quoted" else None
-            turn.reply = ChatReply(turn.session_id, answer, kind, sources, redactions, notice, full)
-            self._record(turn, turn.reply, verdict, output)
+                    outcome = replace(outcome, answer=self._hand_over(turn), kind=AnswerKind.ESCALATED)
+            if not (self.settings.stream_drafts and outcome.kind == AnswerKind.GENERATED):
+                yield "delta", {"text": outcome.answer}
+            full = turn.full_answer if outcome.kind == AnswerKind.QUOTED else None
+            turn.reply = ChatReply(turn.session_id, outcome.answer, outcome.kind, sources, redactions, notice, full)
+            self._record(turn, turn.reply, outcome.verdict, outcome.output)
             yield "done", turn.reply.to_json()
         finally:
             turn.release()
@@ -276,7 +278,7 @@ class ChatService:
         if turn.ticket is None:
             turn.escalation = self.escalations.policy.check_message(turn.question.text)
         if turn.ticket or turn.escalation:
-            turn.plan, turn.hits = "handover", []
+            turn.plan, turn.hits = Plan.HANDOVER, []
 
     def _hand_over(self, turn: Turn) -> str:
         """Open the ticket (or note that one is open) and tell the customer, kindly, in their language."""
@@ -289,7 +291,8 @@ class ChatService:
     def record_agent_reply(self, ticket: Ticket, message: TicketMessage) -> None:
         """An agent's (already guarded) reply is recorded like every other turn."""
         self.store.append(TurnRecord(
-            session_id=ticket.session_id, lang=ticket.lang, question="", answer=message.text, answer_kind="agent",
+            session_id=ticket.session_id, lang=ticket.lang, question="", answer=message.text,
+            answer_kind=AnswerKind.AGENT,
             entities=[], output_entities=[], sources=[], model_id=f"agent:{message.agent}",
             model_sha256="", guard_version=GUARD_VERSION, grounding="agent", escalation=ticket.reason))
         log.info("agent reply ticket=%d session=%s", ticket.id, session_tag(ticket.session_id))
@@ -320,27 +323,27 @@ class ChatService:
                 yield "delta", {"text": rest}
         return "".join(pieces)
 
-    def _finalise(self, turn: Turn, raw: str) -> tuple[str, str, str, tuple[EntityCount, ...]]:
+    def _finalise(self, turn: Turn, raw: str) -> Outcome:
         """Guard the model's answer and check it against the sources; fall back to quoting the best ones."""
-        if turn.plan == "generate":
+        if turn.plan == Plan.GENERATE:
             guarded = self.redactor.redact(raw.strip(), turn.session.vault)
             if not self.settings.grounding_check and guarded.text.strip():
-                return guarded.text, "generated", "unchecked", guarded.counts
+                return Outcome(guarded.text, AnswerKind.GENERATED, "unchecked", guarded.counts)
             verdict = grounding.check(guarded.text, [h.text for h in turn.hits], turn.lang,
                                       self.settings.grounding_min_overlap, require_citation=True)
             if verdict.ok:
-                return guarded.text, "generated", verdict.reason, guarded.counts
+                return Outcome(guarded.text, AnswerKind.GENERATED, verdict.reason, guarded.counts)
             reason = verdict.reason
         else:
             reason = "quote_mode"
         if self.retriever is not None:  # hybrid: the sentences of the best entry that answer the question
             part = extract.excerpt(turn.hits[0].text, turn.question.text, turn.lang)
             turn.full_answer = part.full if part.shortened else None
-            return part.text, "quoted", reason, ()
+            return Outcome(part.text, AnswerKind.QUOTED, reason)
         count = retrieval.quote_count(turn.hits, turn.lang, self.settings.quote_second_margin)
         # A verbatim quote is the organisation's own text, already scanned by the guard when it was ingested
         # (`edge-agent kb add`); guarding it again only masks hotlines and words that look like names.
-        return grounding.quote([h.text for h in turn.hits[:count]]), "quoted", reason, ()
+        return Outcome(grounding.quote([h.text for h in turn.hits[:count]]), AnswerKind.QUOTED, reason)
 
     def _record(self, turn: Turn, reply: ChatReply, verdict: str, output: tuple[EntityCount, ...]) -> None:
         counts = [{"type": r.entity_type, "count": r.count} for r in reply.redactions]
