@@ -35,7 +35,7 @@ class LanguageModel(Protocol):
 class LlamaModel:
     """A GGUF model loaded with llama-cpp-python. Not safe for concurrent calls: use a ModelGate."""
 
-    def __init__(self, spec: ModelSpec, *, n_threads: int, seed: int) -> None:
+    def __init__(self, spec: ModelSpec, *, n_threads: int, seed: int, n_threads_batch: int | None = None) -> None:
         if not spec.path.is_file():
             raise ModelError(f"model file not found: {spec.path} (run `edge-agent models prepare` "
                              "or copy the GGUF there)")
@@ -43,7 +43,7 @@ class LlamaModel:
 
         try:
             self._llm = Llama(model_path=str(spec.path), n_ctx=spec.n_ctx, n_threads=n_threads,
-                              seed=seed, verbose=False)
+                              n_threads_batch=n_threads_batch, seed=seed, verbose=False)
         except (ValueError, RuntimeError) as exc:
             raise ModelError(f"could not load {spec.path.name}: {type(exc).__name__}") from None
         self.spec = spec
