@@ -207,6 +207,11 @@ class Settings:
         return self.data_dir / "edge-agent.sqlite3"
 
     @property
+    def tickets_path(self) -> Path:
+        """SQLite store of escalation tickets and the messages between agents and customers."""
+        return self.data_dir / "tickets.sqlite3"
+
+    @property
     def log_dir(self) -> Path:
         """Directory of the service log files."""
         return self.data_dir / "logs"

@@ -97,7 +97,7 @@ def build_services(settings: Settings, *, model: LanguageModel | None = None,
     sessions = SessionRegistry(settings.session_idle_s, settings.max_sessions)
     store = ConversationStore(settings.db_path, audit, model_sha256=model_sha256)
     escalations = EscalationService(EscalationPolicy(parse_triggers(settings.escalation_triggers)),
-                                    TicketStore(settings.data_dir / "tickets.sqlite3"), redactor,
+                                    TicketStore(settings.tickets_path, settings.retention_days), redactor,
                                     settings.location_id, settings.agent_minutes_per_ticket,
                                     limits=RequestLimits.from_settings(settings))
     # Out-of-scope intents, embedded once at start-up with the same embedder as the questions.

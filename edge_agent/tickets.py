@@ -51,6 +51,8 @@ URGENT = tuple(reason for reason, rank in PRIORITIES.items() if rank == 0)
 DEFAULT_PRIORITY = 2
 PAGE_SIZE = 50
 SEEN_EVERY_S = 15.0  # a waiting customer's "last seen" is written at most this often
+RETENTION_EVERY_S = 3600.0
+DAY_S = 86_400.0
 OUTCOMES = ("resolved", "referred", "no_response", "duplicate", "other")
 
 
@@ -99,11 +101,38 @@ _QUEUE_ORDER = {"open": "priority, id", "claimed": "priority, id", None: "id DES
 
 
 class TicketStore:
-    """Tickets in their own SQLite file (WAL, synchronous=FULL); one connection behind a lock."""
+    """Tickets in their own SQLite file (WAL, synchronous=FULL); one connection behind a lock. With
+    ``retention_days`` tickets (and their messages) older than that are deleted at open and then hourly,
+    like the turns they summarise."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, retention_days: int = 0) -> None:
         self._conn, _ = open_db(path, MIGRATIONS)
         self._lock = threading.Lock()
+        self.retention_days = retention_days
+        self._last_retention = 0.0
+        self.apply_retention()
+
+    def purge(self, before_ts: float) -> int:
+        """Delete tickets created, or closed, before ``before_ts`` with their messages; returns how many."""
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                old = "SELECT id FROM tickets WHERE created < ? AND (status != 'closed' OR closed < ?)"
+                self._conn.execute(f"DELETE FROM ticket_messages WHERE ticket_id IN ({old})", (before_ts, before_ts))
+                count = self._conn.execute(f"DELETE FROM tickets WHERE id IN ({old})", (before_ts, before_ts)).rowcount
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+        return count
+
+    def apply_retention(self, now: float | None = None) -> int:
+        """Purge what is older than ``retention_days`` (nothing when retention is off)."""
+        now = time.time() if now is None else now
+        if not self.retention_days:
+            return 0
+        self._last_retention = now
+        return self.purge(now - self.retention_days * DAY_S)
 
     def _ticket(self, where: str, args: tuple) -> Ticket | None:
         row = self._conn.execute(f"SELECT {_TICKET_COLUMNS} FROM tickets WHERE {where}", args).fetchone()
@@ -111,6 +140,8 @@ class TicketStore:
 
     def open(self, session_id: str, reason: str, lang: str, location: str, summary: str) -> Ticket:
         """Open a ticket for a session (or return the one already open)."""
+        if self.retention_days and time.time() - self._last_retention >= RETENTION_EVERY_S:
+            self.apply_retention()
         with self._lock:
             found = self._ticket("session_id = ? AND status != 'closed' ORDER BY id DESC LIMIT 1", (session_id,))
             if found:

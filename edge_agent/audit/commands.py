@@ -165,6 +165,14 @@ def cmd_audit_purge(args: argparse.Namespace, settings: Settings) -> int:
         result = store.purge(before)
     finally:
         store.close()
+    if settings.tickets_path.is_file():
+        from edge_agent.tickets import TicketStore
+
+        tickets = TicketStore(settings.tickets_path)
+        try:
+            print(f"purged {tickets.purge(before)} escalation tickets")
+        finally:
+            tickets.close_connection()
     if result is None:
         print("nothing to purge")
     else:
