@@ -564,7 +564,7 @@
       return response.json().catch(function () { return {}; }).then(function (payload) {
         if (stale()) { return; }
         var code = payload && payload.error ? payload.error.code : null;
-        if (response.status === 503) {
+        if (response.status === 503 || response.status === 429) {  // busy, or this kiosk's rate limit
           var s = parseRetryAfter(response.headers.get("Retry-After"));
           pauseForRetry(s);
           onFailure("busy", { s: s });
