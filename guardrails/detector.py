@@ -134,7 +134,7 @@ class Detector:
         for recognizer, script in self._recognizers:
             if (script == CJK and not has_cjk) or (script == LATIN and not has_latin):
                 continue
-            for r in recognizer.analyze(chunk, entities, None):
+            for r in recognizer.analyze(chunk, entities, None):  # type: ignore[arg-type]  # ours need no NLP artifacts
                 if r.score >= self._threshold and (self._entities is None or r.entity_type in self._entities):
                     results.append(r)
         return results

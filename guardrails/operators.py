@@ -66,12 +66,13 @@ def decrypt_token(entity_type: str, token: str, private_key: X25519PrivateKey) -
     blob = base64.urlsafe_b64decode(token)
     eph, nonce, sealed = X25519PublicKey.from_public_bytes(blob[:32]), blob[32:44], blob[44:]
     key = _derive(private_key.exchange(eph))
-    return AESGCM(key).decrypt(nonce, sealed, entity_type.encode("ascii")).decode("utf-8")
+    plain: bytes = AESGCM(key).decrypt(nonce, sealed, entity_type.encode("ascii"))
+    return plain.decode("utf-8")
 
 
 def decrypt_text(text: str, private_key: X25519PrivateKey) -> str:
     """Replace every `<ENC:…>` token in text with its value (tokens that fail to decrypt are left as they are)."""
-    def one(m: re.Match) -> str:
+    def one(m: re.Match[str]) -> str:
         try:
             return decrypt_token(m.group(1), m.group(2), private_key)
         except Exception:

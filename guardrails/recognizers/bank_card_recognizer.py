@@ -60,7 +60,7 @@ class BankCardRecognizer(ContextAwareRecognizer):
         digits = digits_only(pattern_text)
         return digits.isdigit() and 13 <= len(digits) <= 19 and luhn_ok(digits)
 
-    def score_candidate(self, value, pattern, label):  # type: ignore[override]
+    def score_candidate(self, value: str, pattern: Pattern, label: int) -> float | None:
         """Luhn-valid numbers need a known issuer prefix, or a card label right before them."""
         score = super().score_candidate(value, pattern, label)
         if score is None or label > 0:

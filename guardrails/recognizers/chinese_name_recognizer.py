@@ -107,6 +107,9 @@ class ChineseNameRecognizer(PatternRecognizer):
     in lists after a name ("张三、李四和王五"), or standing alone right before an identifier number."""
 
     ENTITY = "PERSON"
+    # Set by Presidio's __init__; declared here because mypy cannot infer them through Presidio's import cycle.
+    name: str
+    patterns: list[Pattern]
     SAFE_SURNAMES: ClassVar[str] = "".join(c for c in SURNAMES if c not in AMBIGUOUS)
     _SAFE = _surname_alt("".join(c for c in SURNAMES if c not in AMBIGUOUS))
     _BOUNDARY = r"(?:^|(?<=[^" + _HAN + r"0-9A-Za-z]))"

@@ -5,11 +5,16 @@ right after a version label, or glued to a "v", is a version string and is kept.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import regex
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.predefined_recognizers import IpRecognizer
 
 from guardrails.recognizers.context_aware_recognizer import LOOKBACK, label_regex
+
+if TYPE_CHECKING:
+    from presidio_analyzer.nlp_engine import NlpArtifacts
 
 ASCII_FLAGS = regex.DOTALL | regex.MULTILINE | regex.IGNORECASE | regex.ASCII
 VERSION_LABELS: tuple[str, ...] = ("version", "ver", "build", "release", "firmware", "固件", "版本", "版本号",
@@ -24,7 +29,7 @@ class CjkSafeIpRecognizer(IpRecognizer):
         super().__init__(supported_language=supported_language, name=type(self).__name__)
         self.global_regex_flags = ASCII_FLAGS
 
-    def analyze(self, text: str, entities: list[str], nlp_artifacts: object = None,
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None,
                 regex_flags: int | None = None) -> list[RecognizerResult]:
         """Skip texts that cannot hold an address (no "." or ":" next to a digit or hex letter)."""
         if entities and "IP_ADDRESS" not in entities:

@@ -1,11 +1,16 @@
 """Presidio's US SSN recognizer with ASCII word boundaries (so "SSN是453-39-4584" matches)."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import regex
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.predefined_recognizers import UsSsnRecognizer
 
 from guardrails.recognizers.context_aware_recognizer import label_regex
+
+if TYPE_CHECKING:
+    from presidio_analyzer.nlp_engine import NlpArtifacts
 
 ASCII_FLAGS = regex.DOTALL | regex.MULTILINE | regex.IGNORECASE | regex.ASCII
 
@@ -24,7 +29,7 @@ class CjkSafeSsnRecognizer(UsSsnRecognizer):
         self.global_regex_flags = ASCII_FLAGS
         self._label = label_regex(tuple(self.CONTEXT))
 
-    def analyze(self, text: str, entities: list[str], nlp_artifacts: object = None,
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None,
                 regex_flags: int | None = None) -> list[RecognizerResult]:
         """Presidio's matches; right after an SSN label every valid shape scores LABELLED_SCORE."""
         if entities and "US_SSN" not in entities:

@@ -63,6 +63,9 @@ class ContextAwareRecognizer(PatternRecognizer):
     CONTEXT_BOOST: ClassVar[float] = 0.35
     RESCUE_SCORE: ClassVar[float | None] = None  # score when validation fails but a label is present
     SEPARATORS: ClassVar[str] = " -."  # a failed match is retried with ends cut at these
+    # Set by Presidio's __init__; declared here because mypy cannot infer them through Presidio's import cycle.
+    name: str
+    patterns: list[Pattern]
 
     def __init__(self, supported_language: str = "zh") -> None:
         super().__init__(

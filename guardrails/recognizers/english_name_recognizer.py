@@ -78,6 +78,9 @@ class EnglishNameRecognizer(PatternRecognizer):
     """PERSON (en): cue phrases ("my name is", "Mr.", "This is") and spaCy NER PERSON entities."""
 
     ENTITY = "PERSON"
+    # Set by Presidio's __init__; declared here because mypy cannot infer them through Presidio's import cycle.
+    name: str
+    patterns: list[Pattern]
     PATTERNS: ClassVar[tuple[Pattern, ...]] = (
         Pattern("strong cue", r"(?<![A-Za-z])(?i:" + STRONG_CUES + r")[\s:：,，]*(?P<value>" + NAME + r")", 0.85),
         Pattern("weak cue", r"(?<![A-Za-z])(?i:" + WEAK_CUES + r")[\s:：,，]+(?P<value>" + NAME2 + r")", 0.7),

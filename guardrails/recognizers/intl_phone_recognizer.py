@@ -34,7 +34,7 @@ class IntlPhoneRecognizer(ContextAwareRecognizer):
     SEPARATORS = ""  # "1-800-432-1000" cut to "1-800-432" would be a (wrong) valid number
     LABELLED_POSSIBLE_SCORE = 0.6  # after a phone label, a *possible* (not yet allocated) number counts
 
-    def score_candidate(self, value, pattern, label):  # type: ignore[override]
+    def score_candidate(self, value: str, pattern: Pattern, label: int) -> float | None:
         """As the base class; after a phone label, numbers libphonenumber calls possible also count."""
         score = super().score_candidate(value, pattern, label)
         if score is None and label == POSITIVE and pattern.name in self.CONTEXT_ONLY:

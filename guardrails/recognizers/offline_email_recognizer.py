@@ -1,10 +1,15 @@
 """Presidio's e-mail recognizer, made offline (bundled suffix list) and CJK-safe (ASCII \\b and \\w)."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import regex
 import tldextract
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.predefined_recognizers import EmailRecognizer
+
+if TYPE_CHECKING:
+    from presidio_analyzer.nlp_engine import NlpArtifacts
 
 # Local parts and domains are ASCII here; with ASCII semantics "发到abc@qq.com" starts at "a".
 ASCII_FLAGS = regex.DOTALL | regex.MULTILINE | regex.IGNORECASE | regex.ASCII
@@ -32,7 +37,7 @@ class OfflineEmailRecognizer(EmailRecognizer):
         """The domain must end in a public suffix (from the bundled snapshot, never fetched)."""
         return self._extract(pattern_text.rsplit("@", 1)[-1]).fqdn != ""
 
-    def analyze(self, text: str, entities: list[str], nlp_artifacts: object = None,
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None,
                 regex_flags: int | None = None) -> list[RecognizerResult]:
         """Run Presidio's pattern only on windows around each "@" (its regex is quadratic)."""
         if "@" not in text or (entities and "EMAIL_ADDRESS" not in entities):

@@ -40,6 +40,8 @@ class QuietIbanRecognizer(IbanRecognizer):
     """IBAN_CODE: chunked candidates cut at chunk ends; mod-97 and country format checked silently."""
 
     SCORE = 1.0
+    # Set by Presidio's __init__; declared here because mypy cannot infer it through Presidio's import cycle.
+    name: str
 
     def __init__(self, supported_language: str = "en") -> None:
         super().__init__(supported_language=supported_language, name=type(self).__name__,
