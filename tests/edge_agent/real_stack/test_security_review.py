@@ -1,6 +1,6 @@
 """Issue 12 on the real `edge-agent serve` (model, Chroma, Presidio), 127.0.0.1 traffic only: the audit chain
-cannot be laundered through a restart, and a flood of 转人工 from one address leaves a real fraud report
-first in the agents' queue."""
+cannot be laundered through a restart, a flood of 转人工 from one address leaves a real fraud report first
+in the agents' queue, and 300 slow sockets or a 1 GiB body leave /healthz answering."""
 from __future__ import annotations
 
 import http.client
@@ -102,3 +102,30 @@ def test_drop_table_and_downgrade_does_not_launder_an_edit(tmp_path):
     conn = sqlite3.connect(str(data / "edge-agent.sqlite3"))
     assert conn.execute("SELECT name FROM sqlite_master WHERE name = 'audit_log'").fetchone() is None
     conn.close()
+
+
+def test_slow_sockets_and_huge_bodies_leave_the_real_server_answering(tmp_path):
+    import socket
+    import time
+
+    server = start_server(fresh_data(tmp_path))
+    port = int(server.url.rsplit(":", 1)[1])
+    held: list[socket.socket] = []
+    try:
+        for i in range(300):  # one client, 300 sockets: idle, or a request begun and never finished
+            s = socket.create_connection(("127.0.0.1", port), timeout=5)
+            if i % 2:
+                s.sendall(b"POST /api/chat HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\n{")
+            held.append(s)
+        started = time.monotonic()
+        with urllib.request.urlopen(server.url + "/healthz", timeout=10) as resp:
+            assert resp.status == 200 and json.loads(resp.read())["ok"] is True
+        assert time.monotonic() - started < 10
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as s:  # 1 GiB announced: refused at once
+            s.sendall(b"POST /api/chat HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                      b"Content-Length: 1073741824\r\n\r\n{")
+            assert s.recv(64).split(b" ", 2)[1] == b"413"
+    finally:
+        for s in held:
+            s.close()
+        server.stop()
