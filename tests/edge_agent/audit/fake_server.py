@@ -22,7 +22,8 @@ ROOT = Path(__file__).resolve().parents[3]
 def settings_for(data_dir: Path) -> Settings:
     """Settings of the fake server (checkpoints often, so kills land between and during them)."""
     return Settings.from_mapping({"data_dir": data_dir, "models_dir": ROOT / "models", "threads": 6,
-                                  "queue_size": 16, "checkpoint_every_records": 5})
+                                  "queue_size": 16, "checkpoint_every_records": 5,
+                                  "chat_rate_per_min": 0})  # a load test from one address: no rate limit
 
 
 def prepare(settings: Settings) -> None:
