@@ -20,6 +20,7 @@ from edge_agent.llm.backend import LanguageModel, LlamaModel
 from edge_agent.llm.gate import ModelGate
 from edge_agent.llm.manifest import ModelSpec, resolve_model
 from edge_agent.llm.remote import RemoteModel, ServerPool, parse_urls
+from edge_agent.llm.vocab import special_tokens_of_file
 from edge_agent.llm.worker import ModelWorker
 from edge_agent.sessions import SessionRegistry
 from edge_agent.tickets import TicketStore
@@ -115,9 +116,12 @@ def build_remote_model(settings: Settings, spec: ModelSpec) -> RemoteModel:
     except ValueError as exc:
         raise ModelError(f"llm_url: {exc}") from None
     log.info("generating on %d model server(s): %s", len(pool.states()), ", ".join(s.url for s in pool.states()))
+    # The model's special tokens are scrubbed from data it is sent; its vocabulary is read when the GGUF is here.
+    template = spec.chat_format == "template" and spec.path.is_file()
+    specials = special_tokens_of_file(spec.path) if template else frozenset()
     return RemoteModel(pool, model_id=spec.name, chat_format=spec.chat_format,
                        server_model=settings.llm_server_model, connect_timeout_s=settings.llm_connect_timeout_s,
-                       seed=settings.seed)
+                       seed=settings.seed, special_tokens=specials)
 
 
 def decision_model(settings: Settings) -> DecisionModel:

@@ -10,6 +10,7 @@ from typing import Iterator, Protocol
 from edge_agent.errors import ModelError
 from edge_agent.llm.manifest import ModelSpec
 from edge_agent.llm.prompts import Prompt
+from edge_agent.llm.vocab import scrub, special_tokens_of_vocab
 
 
 @dataclass(frozen=True)
@@ -41,11 +42,18 @@ class LlamaModel:
                              "or copy the GGUF there)")
         from llama_cpp import Llama  # imported here: loading llama.cpp is work, not import-time
 
+        template = spec.chat_format == "template"  # the GGUF's own Jinja chat template, never a guessed one
         try:
             self._llm = Llama(model_path=str(spec.path), n_ctx=spec.n_ctx, n_threads=n_threads,
-                              n_threads_batch=n_threads_batch, seed=seed, verbose=False)
+                              n_threads_batch=n_threads_batch, seed=seed, verbose=False,
+                              chat_format="chat_template.default" if template else None)
         except (ValueError, RuntimeError) as exc:
             raise ModelError(f"could not load {spec.path.name}: {type(exc).__name__}") from None
+        if template and "tokenizer.chat_template" not in self._llm.metadata:
+            raise ModelError(f"{spec.path.name} has no chat template: set its chat_format (chatml, gemma, llama3)")
+        from llama_cpp import llama_model_get_vocab
+
+        self.special_tokens = special_tokens_of_vocab(llama_model_get_vocab(self._llm.model))
         self.spec = spec
         self.model_id = spec.name
         self.chat_format = spec.chat_format
@@ -57,15 +65,22 @@ class LlamaModel:
 
     def stream(self, prompt: Prompt, params: GenerationParams) -> Iterator[str]:
         """Generate with the deadline checked on every token."""
-        budget = self._n_ctx - self.count_tokens(prompt.text) - 8
+        budget = self._n_ctx - self.count_tokens(prompt.text) - (48 if prompt.messages else 8)  # + the template's
         max_tokens = min(params.max_tokens, budget)
         if max_tokens <= 0:
             return
-        pieces = self._llm.create_completion(prompt.text, max_tokens=max_tokens, temperature=params.temperature,
-                                             stop=list(prompt.stop), stream=True)
+        if prompt.messages:  # the model's chat template renders them; data cannot smuggle its special tokens in
+            messages = [{"role": m["role"], "content": scrub(m["content"], self.special_tokens)}
+                        for m in prompt.messages]
+            pieces = self._llm.create_chat_completion(messages, max_tokens=max_tokens, temperature=params.temperature,
+                                                      stop=list(prompt.stop), stream=True)
+        else:
+            pieces = self._llm.create_completion(prompt.text, max_tokens=max_tokens, temperature=params.temperature,
+                                                 stop=list(prompt.stop), stream=True)
         try:
             for piece in pieces:
-                text = piece["choices"][0]["text"]
+                choice = piece["choices"][0]
+                text = choice["delta"].get("content") if "delta" in choice else choice.get("text")
                 if text:
                     yield text
                 if time.monotonic() >= params.deadline:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,10 +53,23 @@ def read_manifest(models_dir: Path) -> dict[str, ModelSpec]:
     specs = {}
     for name, entry in data.get("models", {}).items():
         specs[name] = ModelSpec(
-            name=name, path=models_dir / entry["file"], sha256=entry.get("sha256", ""),
+            name=name, path=_model_path(models_dir, entry), sha256=entry.get("sha256", ""),
             licence=entry.get("licence", "unknown"), chat_format=entry.get("chat_format", "plain"),
             n_ctx=int(entry.get("n_ctx", DEFAULT_N_CTX)), description=entry.get("description", ""))
     return specs
+
+
+def _model_path(models_dir: Path, entry: dict) -> Path:
+    """models_dir/file, or the file inside the installed Python package ``package`` when it is not there."""
+    path = models_dir / entry["file"]
+    package = entry.get("package")
+    if package and not path.is_file():
+        found = importlib.util.find_spec(package)  # locates the package without importing it
+        if found is not None and found.submodule_search_locations:
+            inside = Path(next(iter(found.submodule_search_locations))) / entry["file"]
+            if inside.is_file():
+                return inside
+    return path
 
 
 def resolve_model(settings: Settings) -> ModelSpec:

@@ -1,11 +1,12 @@
 """Prompt layouts per chat format; retrieved text is framed as quoted data, never as instructions."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-CONTROL_TOKEN = re.compile(r"<\|[^<>|]{1,40}\|>|</?(?:start|end)_of_turn>|</?s>|\[/?INST\]")
+from edge_agent.llm.vocab import GENERIC, scrub
+
+CONTROL_TOKEN = GENERIC  # chat-template tokens of every family we know (<|im_start|>, <eos>, <bos>, [INST]…)
 
 FENCES = ("<<<", ">>>")  # a model that writes a fence marker has left its answer
 
@@ -46,8 +47,10 @@ LABELS = {
 
 
 def _fence(text: str) -> str:
-    """Data cannot close its quotation or open a turn: fence markers and chat-template tokens are neutralised."""
-    return CONTROL_TOKEN.sub(" ", text).replace("<<<", "‹‹‹").replace(">>>", "›››")
+    """Data cannot close its quotation or open a turn: fence markers and chat-template tokens are neutralised.
+
+    (With chat_format 'template' the model also scrubs every special token of its own vocabulary.)"""
+    return scrub(text).replace("<<<", "‹‹‹").replace(">>>", "›››")
 
 
 def _body(sources: Sequence[PromptSource], lang: str) -> tuple[str, str]:
@@ -88,7 +91,17 @@ def _llama3(sources: Sequence[PromptSource], question: str, lang: str) -> Prompt
     return Prompt(text, ("<|eot_id|>", *FENCES))
 
 
+def _template(sources: Sequence[PromptSource], question: str, lang: str) -> Prompt:
+    """Chat messages for the model's own chat template (the Jinja template stored in the GGUF renders them)."""
+    rules, refs = _body(sources, lang)
+    labels = LABELS[lang]
+    user = f"{refs}\n\n{labels['question']}: {question}"
+    messages = ({"role": "system", "content": rules}, {"role": "user", "content": user})
+    return Prompt(f"{rules}\n\n{user}", FENCES, messages)  # text: for counting tokens and for logs
+
+
 FORMATS: dict[str, Callable[[Sequence[PromptSource], str, str], Prompt]] = {
+    "template": _template,
     "plain": _plain,
     "gemma": _gemma,
     "chatml": _chatml,

@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 
 from edge_agent.llm.backend import GenerationParams
 from edge_agent.llm.prompts import Prompt
+from edge_agent.llm.vocab import scrub
 
 log = logging.getLogger("edge_agent.llm.remote")
 
@@ -188,8 +189,10 @@ class RemoteModel:
     """A LanguageModel whose generations run on model servers; safe for concurrent callers."""
 
     def __init__(self, pool: ServerPool, *, model_id: str, chat_format: str, server_model: str = "",
-                 connect_timeout_s: float = 2.0, seed: int | None = None) -> None:
+                 connect_timeout_s: float = 2.0, seed: int | None = None,
+                 special_tokens: frozenset[str] = frozenset()) -> None:
         self.pool = pool
+        self.special_tokens = special_tokens  # the model's, when its GGUF is at hand (else the generic shapes)
         self.model_id = model_id
         self.chat_format = chat_format
         self._server_model = server_model or model_id
@@ -241,7 +244,8 @@ class RemoteModel:
         if prompt.stop:
             body["stop"] = list(prompt.stop)[:4]  # the OpenAI API takes at most four
         if prompt.messages:
-            body["messages"] = [dict(m) for m in prompt.messages]
+            body["messages"] = [{"role": m["role"], "content": scrub(m["content"], self.special_tokens)}
+                                for m in prompt.messages]
             return "/v1/chat/completions", body
         body["prompt"] = prompt.text
         return "/v1/completions", body
