@@ -51,9 +51,13 @@ class LlamaModel:
             raise ModelError(f"could not load {spec.path.name}: {type(exc).__name__}") from None
         if template and "tokenizer.chat_template" not in self._llm.metadata:
             raise ModelError(f"{spec.path.name} has no chat template: set its chat_format (chatml, gemma, llama3)")
-        from llama_cpp import llama_model_get_vocab
+        # Chat messages are scrubbed of the vocabulary's special tokens; hand-written formats fence data with
+        # the generic shapes (prompts._fence), so only a template model reads its vocabulary (~1 s for Gemma).
+        self.special_tokens: frozenset[str] = frozenset()
+        if template:
+            from llama_cpp import llama_model_get_vocab
 
-        self.special_tokens = special_tokens_of_vocab(llama_model_get_vocab(self._llm.model))
+            self.special_tokens = special_tokens_of_vocab(llama_model_get_vocab(self._llm.model))
         self.spec = spec
         self.model_id = spec.name
         self.chat_format = spec.chat_format
