@@ -142,12 +142,13 @@ class Settings:
     escalation_triggers: str = _f("all", "Triggers that hand a conversation to a person: 'all', 'none', or any of "
                                   "asked_for_human, distress, complaint, fraud_report, no_answer (comma-separated).")
     location_id: str = _f("kiosk-1", "This kiosk's or site's id, written on every escalation ticket.")
-    chat_rate_per_min: int = _f(60, "Anonymous chat messages accepted per minute from one client address and, "
-                                "separately, per kiosk location (several customers may share one address); "
-                                "more get HTTP 429 with Retry-After. 0: no limit.", ge=0, le=100_000)
-    ticket_rate_per_hour: int = _f(30, "Escalation tickets opened per hour from one client address and, "
-                                   "separately, per kiosk location; more are refused with HTTP 429 (the customer is "
-                                   "asked to see staff). 0: no limit.", ge=0, le=100_000)
+    chat_rate_per_min: int = _f(60, "Anonymous chat messages accepted per minute from one client address "
+                                "(several customers may share one); this kiosk location as a whole takes ten times "
+                                "that. More get HTTP 429 with Retry-After. 0: no limit.", ge=0, le=100_000)
+    ticket_rate_per_hour: int = _f(30, "Escalation tickets opened per hour from one client address (the location: "
+                                   "ten times that); more are refused with HTTP 429 and the customer is asked to see "
+                                   "staff. Fraud reports and distress are never refused. 0: no limit.",
+                                   ge=0, le=100_000)
     agent_minutes_per_ticket: float = _f(3.0, "Minutes an agent takes per ticket, for the wait the customer is told.",
                                          ge=0.5, le=240.0)
 
