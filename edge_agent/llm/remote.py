@@ -21,7 +21,7 @@ import logging
 import socket
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any, Callable, Iterator, Sequence
 from urllib.parse import urlsplit
 
@@ -205,8 +205,6 @@ class RemoteModel:
 
     def server_states(self) -> list[dict[str, Any]]:
         """The servers' states as plain dicts (for /healthz)."""
-        from dataclasses import asdict
-
         return [asdict(s) for s in self.pool.states()]
 
     def stream(self, prompt: Prompt, params: GenerationParams) -> Iterator[str]:
