@@ -77,15 +77,18 @@ class Retriever:
 
     def retrieve(self, question: str, lang: str, collection: str | None = None, topic: str = "",
                  topic_doc: str = "") -> Retrieval:
-        """Decide for a question: alone, read with the topic, and preferring the topic's document (when there
-        is one); the most confident reading wins."""
+        """Decide for a question: as typed, with pinyin and homophone typos written as the KB's words, read
+        with the topic, and preferring the topic's document (when there is one); the most confident wins."""
         self._cache.__dict__.pop("entries", None)  # a new question: nothing cached can be stale
         readings = [self._run(question, question, lang, collection)]
+        corrected = self.corrected(question, lang)
+        if corrected != fold(question):
+            readings.append(self._run(corrected, question, lang, collection))
         if topic and topic != question:
             readings.append(self._run(f"{topic} {question}", question, lang, collection))
         if topic_doc:
             readings.append(self._run(question, question, lang, collection, prefer_doc=topic_doc))
-        return max(readings, key=lambda r: r.probability)  # ties: the first (the question alone)
+        return max(readings, key=lambda r: r.probability)  # ties: the first (the question as typed)
 
     def ranked(self, query: str, lang: str, collection: str | None, prefer_doc: str = ""
                ) -> tuple[list[Candidate], dict[str, Hit], float | None, str]:
@@ -117,14 +120,15 @@ class Retriever:
         if key not in cache:
             if len(cache) > 8:
                 cache.clear()
-            vector = self.store.embedder.embed_query(self.dense_text(query, lang))
+            vector = self.store.embedder.embed_query(fold(query))
             cache[key] = (vector, self.store.dense(vector, self.params.pool, collection),
                           self.store.lexical(query, self.params.pool, collection))
         return cache[key]
 
-    def dense_text(self, query: str, lang: str) -> str:
-        """What the question is embedded as: NFKC, simplified Chinese, pinyin fragments in Chinese."""
-        text = fold(query)
+    def corrected(self, question: str, lang: str) -> str:
+        """The question with pinyin fragments and homophone typos written as the knowledge base's words
+        (Chinese questions only; e.g. ``xinyongka nianfei多少`` → ``信用卡 年费多少``, 信用咔 → 信用卡)."""
+        text = fold(question)
         return self.store.restore_pinyin(text) if lang == "zh" else text
 
     def _run(self, query: str, question: str, lang: str, collection: str | None,

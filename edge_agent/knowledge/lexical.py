@@ -124,22 +124,42 @@ class LexicalIndex:
         return built.search(query, k, allowed, exclude_views)
 
     def restore_pinyin(self, text: str) -> str:
-        """Latin words in a Chinese question that spell a knowledge-base word in pinyin, written in Chinese.
+        """A Chinese question with pinyin fragments and homophone typos written as the knowledge base's words.
 
-        ``xinyongka nianfei多少`` → ``信用卡 年费多少`` when the knowledge base has 信用卡 and 年费 (the dense
-        search cannot read pinyin; the lexical index already matches it).
+        ``xinyongka nianfei多少`` → ``信用卡 年费多少`` and ``信用咔怎么申请`` → ``信用卡怎么申请`` when the
+        knowledge base has 信用卡 and 年费: a Latin word, or a run of two to four Chinese characters that is
+        not itself a knowledge-base word, whose toneless pinyin spells one becomes that word. (The dense
+        search cannot read pinyin or see through a homophone; the lexical index matches both this way too.)
         """
         built = self._build()
         if built is None:
             return text
         mapping = built.pinyin_words()
+        stem = _stemmer()
 
-        def swap(match: re.Match[str]) -> str:
+        def latin(match: re.Match[str]) -> str:
             word = match.group(0)
-            found = mapping.get(_stemmer().stemWord(word.lower()))
+            found = mapping.get(stem.stemWord(word.lower()))
             return f" {found} " if found else word
 
-        return re.sub(r"[A-Za-z]{4,}", swap, text).strip()
+        def han(match: re.Match[str]) -> str:
+            run, out, i = match.group(0), [], 0
+            while i < len(run):
+                for size in (4, 3, 2):
+                    piece = run[i:i + size]
+                    if len(piece) == size and piece not in built.vocab:
+                        found = mapping.get(stem.stemWord(_pinyin(piece)))
+                        if found and len(found) == size:
+                            out.append(found)
+                            i += size
+                            break
+                else:
+                    out.append(run[i])
+                    i += 1
+            return "".join(out)
+
+        text = re.sub(r"[A-Za-z]{4,}", latin, text)
+        return re.sub(r"[\u3400-\u9fff]{2,}", han, text).strip()
 
     def _build(self) -> "_Built | None":
         with self._lock:

@@ -256,8 +256,10 @@ def _entries_page(doc_id: str, status: int = 200, error: str = "") -> Any:
 @bp.get("/admin/kb/entries")
 @require_role(ADMIN)
 def entries() -> Any:
-    """A document's entries with their similar questions, and a form to add more to each."""
-    return _entries_page((request.args.get("doc") or "").strip())
+    """A document's entries with their similar questions, and a form to add more to each (no document
+    named: the document list to pick one from)."""
+    doc_id = (request.args.get("doc") or "").strip()
+    return _entries_page(doc_id) if doc_id else _page()
 
 
 @bp.post("/admin/kb/phrasings")
