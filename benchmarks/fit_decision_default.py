@@ -7,9 +7,10 @@ split=test are never read here: they are the report halves.
 
 The thresholds maximise, among those that ask a clarifying question on at most 12% of the answerable rows
 (the bar allows 15%), a utility on the same rows: an answerable question answered right +1, wrong -1,
-declined -0.6 (the bars weigh "answerable declined ≤ 5%" like "unanswerable declined ≥ 90%"), a clarifying question offering the right entry +0.6 (else -0.3); an unanswerable question
-declined +1, answered -1, clarified -0.3. The feature rows are stored with the model as the reference rows
-`edge-agent kb calibrate` fits on together with the operator's own probes.
+declined -0.6 (the bars weigh "answerable declined <= 5%" like "unanswerable declined >= 90%"), a
+clarifying question offering the right entry +0.6 (else -0.3); an unanswerable question declined +1,
+answered -1, clarified -0.3. The feature rows are stored with the model as reference rows (the labelled
+customer questions the shipped weights come from).
 
     .venv/bin/python benchmarks/fit_decision_default.py [--data-dir DIR]
 """
