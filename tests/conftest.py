@@ -37,6 +37,22 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture(autouse=True)
+def _root_logging_restored():
+    """A test that runs the CLI in-process installs the service's log handlers, bound to that test's captured
+    stderr; later tests would write to a closed stream. Put the root logger back after every test."""
+    import logging
+
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    for handler in list(root.handlers):
+        if handler not in handlers:
+            root.removeHandler(handler)
+            handler.close()
+    root.setLevel(level)
+
+
+@pytest.fixture(autouse=True)
 def _staff_secret_key(request) -> None:
     """The app refuses to start without the staff cookie secret: tests that use ``settings`` get one made."""
     if "settings" in request.fixturenames:

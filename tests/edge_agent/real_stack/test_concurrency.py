@@ -1,18 +1,35 @@
-"""20 simultaneous chats against a queue of 4: every answer is 200 or 503 + Retry-After; health stays up."""
+"""20 simultaneous chats against a queue of 4: every answer is 200 or 503 + Retry-After; health stays up.
+
+The server is told to generate (the default `auto` quotes with the base model and never queues for it), and
+the per-address chat limit is off: all 20 come from 127.0.0.1 and the model queue is what is under test."""
 from __future__ import annotations
 
 import json
+import shutil
 import threading
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
+
+from tests.conftest import start_server
 
 pytestmark = pytest.mark.slow
 
 
-def test_twenty_at_once(live_server):
+@pytest.fixture
+def generating_server(real_data_dir: Path, tmp_path: Path):
+    data = tmp_path / "data"
+    shutil.copytree(real_data_dir, data)
+    server = start_server(data, EDGE_ANSWER_MODE="generate", EDGE_CHAT_RATE_PER_MIN="0")
+    yield server
+    server.stop()
+
+
+def test_twenty_at_once(generating_server):
+    live_server = generating_server
     results: list[tuple[int, str | None]] = []
     lock = threading.Lock()
     start = threading.Barrier(20)

@@ -54,3 +54,12 @@ def test_thanks_is_small_talk_and_keeps_the_topic(client, fake_services):
     assert session.topic == "信用卡临时额度怎么调" and session.declined_in_a_row == 0
     (turn,) = fake_services.store.turns(SID)
     assert turn["answer_kind"] == "smalltalk"
+
+
+def test_a_chosen_entry_whose_title_sounds_like_a_report_is_answered_not_escalated(client, fake_services):
+    """The label of a pick is the entry's own title (「银行卡丢了或被偷了…」), never read as the customer's words."""
+    entry = next(h.chunk_id for h in fake_services.knowledge.document_entries("bank/lost-card.zh.md")
+                 if "被偷" in h.section)
+    fake_services.chat.sessions.get(SID).choices = (entry,)
+    body = client.post("/api/chat", json={"session_id": SID, "choice": entry}).get_json()
+    assert body["answer_kind"] in ("quoted", "generated") and body["sources"][0]["id"] == entry
