@@ -76,12 +76,14 @@ def bulk_add(path: Path, total: int, seed: int = 7) -> tuple[int, int, float]:
                     metadatas=metas)
         v_rows = [(ids[i], vi) for i, j in enumerate(pick) for vi in by_entry.get(real["ids"][j], [])]
         if v_rows:
-            vidx = np.asarray([vi for _, vi in v_rows])
-            views.add(ids=[f"{cid}~{k}" for k, (cid, _) in enumerate(v_rows)],
-                      embeddings=perturb(vbase[vidx], rng),
-                      documents=[real_views["documents"][vi] for _, vi in v_rows],
-                      metadatas=[{**real_views["metadatas"][vi], "entry": cid, "doc_id": cid.split("#")[0]}
-                                 for cid, vi in v_rows])
+            for lo in range(0, len(v_rows), BATCH):  # Chroma caps one add at ~5,400 rows
+                part = v_rows[lo:lo + BATCH]
+                vidx = np.asarray([vi for _, vi in part])
+                views.add(ids=[f"{cid}~{lo + k}" for k, (cid, _) in enumerate(part)],
+                          embeddings=perturb(vbase[vidx], rng),
+                          documents=[real_views["documents"][vi] for _, vi in part],
+                          metadatas=[{**real_views["metadatas"][vi], "entry": cid, "doc_id": cid.split("#")[0]}
+                                     for cid, vi in part])
         added += n
         views_added += len(v_rows)
     return added, views_added, time.perf_counter() - t0
