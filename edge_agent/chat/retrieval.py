@@ -24,8 +24,8 @@ import numpy as np
 
 from edge_agent.chat import scope
 from edge_agent.knowledge.store import Hit
+from edge_agent.knowledge.text import CJK_RUN, detect_lang
 
-CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 LATIN_WORD = re.compile(r"[a-z0-9]+")
 # Chinese function characters: question particles, pronouns, copulas, measure words. They say nothing
 # about which entry answers the question.
@@ -119,10 +119,8 @@ class ScopeIndex:
 
 
 def question_lang(text: str) -> str:
-    """'zh' when Chinese characters outnumber Latin words (mixed questions follow their main script)."""
-    han = sum(len(run) for run in CJK_RUN.findall(text))
-    words = len(re.findall(r"[A-Za-z]+", text))
-    return "zh" if han and han >= words else "en"
+    """'zh' when Chinese characters outnumber Latin words (the one rule: ``knowledge.text.detect_lang``)."""
+    return detect_lang(text)
 
 
 def is_followup(question: str, lang: str) -> bool:

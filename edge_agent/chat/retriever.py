@@ -97,9 +97,7 @@ class Retriever:
         ``prefer_doc``: the document the conversation is about; its entries (and translations) rank first
         among near equals.
         """
-        vector, dense, lexical = self._search(query, lang, collection)
-        hits = self.store.get_entries(list(dict.fromkeys([e for e, _ in dense] + [m.entry_id for m in lexical])))
-        clean = {e: h for e, h in hits.items() if not INSTRUCTION.search(f"{h.title} {h.section} {h.text}")}
+        vector, dense, lexical, clean = self._search(query, collection)
         ranked = ranking.fuse([(e, s) for e, s in dense if e in clean],
                               [(m.entry_id, m.score, m.coverage, m.missing) for m in lexical if m.entry_id in clean],
                               {e: h.lang for e, h in clean.items()}, lang)
@@ -113,16 +111,20 @@ class Retriever:
             similarity, intent = nearest.similarity, nearest.intent
         return ranked, clean, similarity, intent
 
-    def _search(self, query: str, lang: str, collection: str | None) -> tuple[list[float], list, list]:
-        """Embed and search once per query text (the readings of one question share their searches)."""
-        key = (query, lang, collection)
+    def _search(self, query: str, collection: str | None) -> tuple[list[float], list, list, dict[str, Hit]]:
+        """Embed, search and fetch the candidates once per query text (the readings of one question share
+        them): the vector, the dense and lexical rankings, and the candidate entries that are not poisoned."""
+        key = (query, collection)
         cache = self._cache.__dict__.setdefault("entries", {})
         if key not in cache:
             if len(cache) > 8:
                 cache.clear()
             vector = self.store.embedder.embed_query(fold(query))
-            cache[key] = (vector, self.store.dense(vector, self.params.pool, collection),
-                          self.store.lexical(query, self.params.pool, collection))
+            dense = self.store.dense(vector, self.params.pool, collection)
+            lexical = self.store.lexical(query, self.params.pool, collection)
+            hits = self.store.get_entries(list(dict.fromkeys([e for e, _ in dense] + [m.entry_id for m in lexical])))
+            clean = {e: h for e, h in hits.items() if not INSTRUCTION.search(f"{h.title} {h.section} {h.text}")}
+            cache[key] = (vector, dense, lexical, clean)
         return cache[key]
 
     def corrected(self, question: str, lang: str) -> str:

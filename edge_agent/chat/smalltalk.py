@@ -29,6 +29,7 @@ REPLY = {
 _NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
 _PHRASES = sorted({w for words in WORDS.values() for w in words}, key=len, reverse=True)
 _SPLIT = re.compile("|".join(re.escape(w.replace(" ", "")) for w in _PHRASES))
+_KIND = {w.replace(" ", ""): kind for kind, words in WORDS.items() for w in words}
 
 
 def kind_of(message: str) -> str | None:
@@ -39,8 +40,7 @@ def kind_of(message: str) -> str | None:
     pieces = _SPLIT.findall(text)
     if not pieces or "".join(pieces) != text:
         return None
-    lookup = {w.replace(" ", ""): kind for kind, words in WORDS.items() for w in words}
-    kinds = [lookup[p] for p in pieces]
+    kinds = [_KIND[p] for p in pieces]
     for kind in (BYE, THANKS, GREETING):  # "ok thanks" thanks; "hi, bye" says goodbye
         if kind in kinds:
             return kind

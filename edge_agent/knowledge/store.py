@@ -137,6 +137,7 @@ class KnowledgeStore:
         self._write_lock = threading.Lock()
         self._lexical: LexicalIndex | None = None
         self._collections: dict[str, str] | None = None  # entry id -> collection
+        self._by_collection: dict[str, frozenset[str]] | None = None  # derived from _collections
 
     @property
     def embedder(self) -> Embedder:
@@ -230,6 +231,7 @@ class KnowledgeStore:
 
     # --- the in-memory lexical index and collection map ----------------------------------------
     def _forget(self, ids: Sequence[str]) -> None:
+        self._by_collection = None
         if self._lexical is not None:
             self._lexical.remove_entries(ids)
         if self._collections is not None:
@@ -237,6 +239,7 @@ class KnowledgeStore:
                 self._collections.pop(i, None)
 
     def _learn(self, ids: Sequence[str], metadatas: Sequence[Mapping[str, Any]]) -> None:
+        self._by_collection = None
         if self._lexical is not None:
             for i, meta in zip(ids, metadatas):
                 self._lexical.set_entry(i, decode_views(str(meta["lex"])))
@@ -269,18 +272,23 @@ class KnowledgeStore:
             yield res["ids"], res["documents"] or [], res["metadatas"] or []
             offset += len(res["ids"])
 
+    def _members(self) -> dict[str, frozenset[str]]:
+        """Collection -> its entry ids, computed once after each change (the chat path asks every message)."""
+        members = self._by_collection
+        if members is None:
+            grouped: dict[str, set[str]] = {}
+            for entry, name in self._load_maps()[1].items():
+                grouped.setdefault(name, set()).add(entry)
+            members = self._by_collection = {n: frozenset(ids) for n, ids in sorted(grouped.items())}
+        return members
+
     def collections(self) -> dict[str, int]:
         """Each collection (scope) and how many entries it holds."""
-        counts: dict[str, int] = {}
-        for name in self._load_maps()[1].values():
-            counts[name] = counts.get(name, 0) + 1
-        return dict(sorted(counts.items()))
+        return {name: len(ids) for name, ids in self._members().items()}
 
     def entries_in(self, collection: str | None) -> frozenset[str] | None:
         """Entry ids of a collection (None: no restriction)."""
-        if not collection:
-            return None
-        return frozenset(i for i, c in self._load_maps()[1].items() if c == collection)
+        return self._members().get(collection, frozenset()) if collection else None
 
     def restore_pinyin(self, text: str) -> str:
         """Pinyin fragments of a Chinese question written as the knowledge base's Chinese words."""
