@@ -80,15 +80,17 @@ class _Memory:
         views = snap.views @ vector if len(snap.view_entry) else np.zeros(0)
         if drop_view in self.view_at:
             views[self.view_at[drop_view]] = -9.0
-        # the best two of each entry's passage and question views, averaged (as the store scores them)
+        # as the store scores them (store.entry_score): the best two of each entry's passage and question
+        # views averaged when it has two question views or more, else its best view
         valid = self.view_owner >= 0
+        n_questions = np.bincount(self.view_owner[valid & (views > -9.0)], minlength=len(snap.ids))
         owner = np.concatenate([np.arange(len(snap.ids)), self.view_owner[valid]])
         sim = np.concatenate([passage, views[valid]])
         order = np.lexsort((-sim, owner))
         owner, sim = owner[order], sim[order]
         starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
         first = sim[starts]
-        has_second = np.r_[starts[1:], len(owner)] - starts > 1
+        has_second = (np.r_[starts[1:], len(owner)] - starts > 1) & (n_questions[owner[starts]] >= 2)
         second = np.where(has_second, sim[np.minimum(starts + 1, len(sim) - 1)], first)
         second = np.where(second <= -9.0, first, second)
         best = np.full(len(snap.ids), -9.0)
