@@ -55,6 +55,12 @@ class Settings:
                                "quotes the clinic); '' answers from all. API callers send `collection` instead.")
     log_level: str = _f("INFO", "Log level for the service log.",
                         choices=("DEBUG", "INFO", "WARNING", "ERROR"))
+    log_max_bytes: int = _f(10 * 1024 * 1024, "Size at which the service log (data_dir/logs/edge-agent.log) is "
+                            "rotated.", ge=64 * 1024, le=1024 * 1024 * 1024)
+    log_backups: int = _f(5, "Rotated service log files kept (edge-agent.log.1 … .N); older ones are deleted.",
+                          ge=1, le=100)
+    metrics_token: str = _f("", "Bearer token a Prometheus scraper sends to read /metrics from another machine; "
+                            "'' lets only this machine read it (loopback peers, not through a reverse proxy).")
     # --- model --------------------------------------------------------------------------------
     model: str = _f("gemma3-270m", "Name of a model in models/manifest.toml to load.")
     model_path: Path | None = _f(None, "Path to a GGUF file; overrides `model` (for a file not in the manifest).")
@@ -127,8 +133,12 @@ class Settings:
     guard_min_score: float = _f(0.5, "Detections scoring below this are ignored.", ge=0.0, le=1.0)
     session_idle_s: float = _f(900.0, "Seconds of inactivity after which a session's vault is wiped.",
                                ge=1.0, le=86_400.0)
-    max_sessions: int = _f(10_000, "Most live sessions held in memory; the idlest is dropped first.",
-                           ge=1, le=1_000_000)
+    max_sessions: int = _f(10_000, "Most live sessions held in memory; past it the idlest session of the client "
+                           "address holding the most is dropped.", ge=1, le=1_000_000)
+    max_sessions_per_address: int = _f(300, "Most live sessions started from one client address; past it that "
+                                       "address's idlest is dropped, so a flood of new ids from one client evicts "
+                                       "its own sessions, not other customers'. 0: no per-address cap.",
+                                       ge=0, le=1_000_000)
     stream_holdback_chars: int = _f(32, "Characters the streaming guard holds back to catch split values.",
                                     ge=0, le=1000)
     redaction_policy: str = _f("", "Operator per entity type, e.g. 'CREDIT_CARD=mask,US_SSN=pseudonym'; "

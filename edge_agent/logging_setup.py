@@ -13,13 +13,15 @@ QUIET = ("presidio-analyzer", "presidio-anonymizer", "chromadb", "httpx", "urlli
 
 
 def setup_logging(settings: Settings, redact: Callable[[str], str]) -> None:
-    """Log to data_dir/logs/edge-agent.log and stderr; every handler redacts."""
+    """Log to data_dir/logs/edge-agent.log (rotated at log_max_bytes, log_backups kept) and stderr; every
+    handler redacts."""
     settings.log_dir.mkdir(parents=True, exist_ok=True)
     root = logging.getLogger()
     for handler in list(root.handlers):
         root.removeHandler(handler)
-    file_handler = logging.handlers.RotatingFileHandler(settings.log_dir / "edge-agent.log", maxBytes=10 << 20,
-                                                        backupCount=5, encoding="utf-8")
+    file_handler = logging.handlers.RotatingFileHandler(settings.log_dir / "edge-agent.log",
+                                                        maxBytes=settings.log_max_bytes,
+                                                        backupCount=settings.log_backups, encoding="utf-8")
     for handler in (file_handler, logging.StreamHandler()):
         handler.setFormatter(logging.Formatter(FORMAT))
         handler.addFilter(RedactingFilter(redact))

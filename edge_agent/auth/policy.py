@@ -24,6 +24,7 @@ PUBLIC_ENDPOINTS: dict[str, str] = {
     "api.end_session": "kiosk 'new conversation'",
     "api.session_messages": "kiosk polls a person's replies after a handover (the session id is the secret)",
     "health.healthz": "readiness probe",
+    "metrics.metrics": "Prometheus scrape: checks its own rule (loopback peers, or the metrics_token)",
     "static": "CSS and scripts (no data)",
     "auth.login": "the sign-in form itself",
 }

@@ -6,7 +6,7 @@ from flask import Flask
 from edge_agent import auth
 from edge_agent.config import Settings
 from edge_agent.services import Services, build_services
-from edge_agent.web import agent, api, audit, errors, health, kb_admin, kiosk, security
+from edge_agent.web import agent, api, audit, errors, health, kb_admin, kiosk, metrics, security
 
 EXTENSION = "edge_agent"
 
@@ -29,6 +29,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.register_blueprint(audit.bp)
     app.register_blueprint(agent.bp)
     app.register_blueprint(kb_admin.bp)
+    metrics.init_app(app)  # GET /metrics; wraps the chat path's parts in timing proxies
     return app
 
 

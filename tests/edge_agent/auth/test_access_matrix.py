@@ -16,7 +16,7 @@ from tests.edge_agent.auth.conftest import ACCOUNTS, assert_error, login, page_t
 
 # Deliberately open to anyone (kiosk customers, probes); must equal the app's own list.
 PUBLIC = {"kiosk.page", "api.chat", "api.chat_stream", "api.end_session", "api.session_messages", "health.healthz",
-          "static", "auth.login"}
+          "static", "auth.login", "metrics.metrics"}
 # The roles of this package's routes, written out so a changed decorator shows up here.
 EXPECTED = {
     "auth.logout": set(STAFF_ROLES),
