@@ -21,6 +21,7 @@ from edge_agent.audit.checkpoints import Checkpoint, Checkpointer, checkpoint_co
 from edge_agent.audit.keys import AuditKeyError, key_path, obtain_key
 from edge_agent.audit.retention import PurgeResult, cutoff, purge_before
 from edge_agent.config import Settings
+from edge_agent.insights import schema as insights_schema
 from edge_agent.sqlite_db import open_db
 
 if TYPE_CHECKING:
@@ -49,6 +50,7 @@ MIGRATIONS: tuple[str, ...] = (
     "ALTER TABLE turns ADD COLUMN escalation TEXT NOT NULL DEFAULT 'none'",  # none | … (escalation comes later)
     *chain.SCHEMA,
     integrity.RECORDED_SCHEMA,  # checkpoints as written, so a shrunken checkpoint file shows
+    *insights_schema.SCHEMA,  # per-turn collection, kiosk and the customer's 👍/👎 (not chained: feedback changes)
 )
 
 AUDIT_SCHEMA_VERSION = MIGRATIONS.index(chain.SCHEMA[0]) + 1  # the migration that created audit_log
@@ -74,6 +76,8 @@ class TurnRecord:
     grounding: str
     model_sha256: str = ""
     escalation: str = "none"
+    collection: str = ""  # the knowledge collection the kiosk asked in ('' = all)
+    kiosk: str = ""       # the location_id of the kiosk or site that answered
 
 
 @dataclass(frozen=True)
@@ -98,6 +102,7 @@ class ConversationStore:
         check_schema(path)  # before migrating: a migration must never chain (re-sign) turns it finds
         self._conn, _ = open_db(path, MIGRATIONS, busy_timeout_ms=BUSY_TIMEOUT_MS)
         self._lock = threading.Lock()
+        self.purge_hooks: list[Callable[[], None]] = []  # called after every purge, outside the lock
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._checkpointer = None if audit.checkpoint_file is None else Checkpointer(
@@ -142,6 +147,7 @@ class ConversationStore:
                 "sources, model_id, guard_version, grounding, model_sha256, escalation) "
                 "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", row)
             turn_id = int(cur.lastrowid)
+            insights_schema.insert_turn(self._conn, turn_id, turn.collection, turn.kiosk)
             return turn_id, chain.append_turn_event(self._conn, self._audit.key, turn_id)
 
         with self._lock:
@@ -164,9 +170,12 @@ class ConversationStore:
     def purge(self, before_ts: float) -> PurgeResult | None:
         """Delete turns and chain records older than ``before_ts``, as one signed purge event."""
         with self._lock:
-            result = self._write(lambda: purge_before(self._conn, self._audit.key, before_ts, time.time()))
+            result = self._write(lambda: insights_schema.after_purge(
+                self._conn, purge_before(self._conn, self._audit.key, before_ts, time.time())))
             if result is not None:
                 self._after_commit(chain.Head(result.event.seq, result.event.hash), force=True)
+        for hook in tuple(self.purge_hooks):  # e.g. the insights index drops what it derived from purged turns
+            hook()
         if result is not None:
             log.info("audit purge: %d records (%d turns) through record %d", result.records, result.turns,
                      result.through_seq)
@@ -218,6 +227,12 @@ class ConversationStore:
                     self.apply_retention()
             except sqlite3.Error as exc:
                 log.error("audit maintenance failed: %s", type(exc).__name__)
+
+    def record_feedback(self, session_id: str, turn_id: int, vote: str, reason: str = "") -> bool:
+        """Store (or change) the customer's 👍/👎 on one of their own session's turns; False if it is not theirs."""
+        with self._lock:
+            return self._write(lambda: insights_schema.set_feedback(self._conn, session_id, turn_id, vote, reason,
+                                                                    time.time()))
 
     # --- reading ----------------------------------------------------------------------------------
     def turns(self, session_id: str) -> list[dict]:

@@ -52,13 +52,14 @@ class ChatReply:
     redactions: tuple[EntityCount, ...]
     notice: str | None
     full_answer: str | None = None  # the whole entry, when the answer quotes only part of it
+    turn_id: int | None = None  # the stored turn (the kiosk's 👍/👎 names it together with the session id)
 
     def to_json(self) -> dict[str, Any]:
         """The API's response body."""
         return {"ok": True, "session_id": self.session_id, "answer": self.answer,
                 "answer_kind": self.answer_kind, "sources": [asdict(s) for s in self.sources],
                 "redactions": [{"type": r.entity_type, "count": r.count} for r in self.redactions],
-                "notice": self.notice, "full_answer": self.full_answer}
+                "notice": self.notice, "full_answer": self.full_answer, "turn_id": self.turn_id}
 
 
 @dataclass
@@ -78,6 +79,7 @@ class Turn:
     reason: str = ""  # why retrieval decided as it did (supported, unsure, low_evidence, out_of_scope…)
     reply: ChatReply | None = None  # set by run() once the answer is recorded
     full_answer: str | None = None  # the whole entry when the quote shows only its best sentences
+    collection: str = ""  # the knowledge collection asked in ('' = all), stored with the turn for insights
 
     def release(self) -> None:
         """Give the model back (idempotent; safe from any thread)."""
@@ -136,11 +138,13 @@ class ChatService:
         scope_name = self._collection(collection)
         session = self.sessions.get(sid)
         if choice is not None:
-            return self._begin_choice(sid, session, choice)
+            chosen = self._begin_choice(sid, session, choice)
+            chosen.collection = scope_name or ""
+            return chosen
         text = clean_message(message, self.settings.max_message_chars)
         question = self.redactor.redact(text, session.vault)
         lang = retrieval.question_lang(text)
-        turn = Turn(sid, session, question, lang, [], Plan.DECLINED, time.monotonic())
+        turn = Turn(sid, session, question, lang, [], Plan.DECLINED, time.monotonic(), collection=scope_name or "")
         self._handover_plan(turn)  # a person asked for, distress, fraud: before spending anything on retrieval
         chit = smalltalk.kind_of(text) if turn.plan != Plan.HANDOVER else None
         if chit is not None:  # thanks, ok, hello: a kind word back, and the topic stays as it was
@@ -269,7 +273,7 @@ class ChatService:
                 yield "delta", {"text": outcome.answer}
             full = turn.full_answer if outcome.kind == AnswerKind.QUOTED else None
             turn.reply = ChatReply(turn.session_id, outcome.answer, outcome.kind, sources, redactions, notice, full)
-            self._record(turn, turn.reply, outcome.verdict, outcome.output)
+            turn.reply = replace(turn.reply, turn_id=self._record(turn, turn.reply, outcome.verdict, outcome.output))
             yield "done", turn.reply.to_json()
         finally:
             turn.release()
@@ -349,20 +353,22 @@ class ChatService:
         # (`edge-agent kb add`); guarding it again only masks hotlines and words that look like names.
         return Outcome(grounding.quote([h.text for h in turn.hits[:count]]), AnswerKind.QUOTED, reason)
 
-    def _record(self, turn: Turn, reply: ChatReply, verdict: str, output: tuple[EntityCount, ...]) -> None:
+    def _record(self, turn: Turn, reply: ChatReply, verdict: str, output: tuple[EntityCount, ...]) -> int:
         counts = [{"type": r.entity_type, "count": r.count} for r in reply.redactions]
-        self.store.append(TurnRecord(
+        turn_id = self.store.append(TurnRecord(
             session_id=turn.session_id, lang=turn.lang, question=turn.question.text, answer=reply.answer,
             answer_kind=reply.answer_kind, entities=counts,
             output_entities=[{"type": r.entity_type, "count": r.count} for r in output],
             sources=[asdict(s) for s in reply.sources], model_id=self.model.model_id,
             model_sha256=self.store.model_sha256, guard_version=GUARD_VERSION, grounding=verdict,
-            escalation=turn.ticket.reason if turn.ticket else "none"))
+            escalation=turn.ticket.reason if turn.ticket else "none", collection=turn.collection,
+            kiosk=self.settings.location_id))
         log.info("turn session=%s lang=%s kind=%s grounding=%s sources=%d entities=%s recognizers=%s ms=%d",
                  session_tag(turn.session_id), turn.lang, reply.answer_kind, verdict, len(reply.sources),
                  ",".join(f"{c['type']}:{c['count']}" for c in counts) or "none",
                  ",".join(sorted({e.recognizer for e in turn.question.entities})) or "none",
                  (time.monotonic() - turn.started) * 1000)
+        return turn_id
 
     def answer(self, session_id: object, message: object = None, *, choice: object = None,
                collection: object = None) -> ChatReply:
