@@ -521,6 +521,7 @@
       }
       bubble.dataset.state = "done";
       bubble.setAttribute("aria-busy", "false");
+      document.dispatchEvent(new CustomEvent("edge-agent:answer", { detail: { bubble: bubble, reply: result } }));
       scrollToBottom();
     }
 
