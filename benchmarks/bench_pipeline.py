@@ -49,7 +49,8 @@ def bare_run(llm, prompt, max_tokens: int) -> tuple[float, float, int]:
 def pipeline_run(url: str, session: str, question: str) -> tuple[float, float, str]:
     """Time to first delta and to the done event through the live server."""
     body = json.dumps({"session_id": session, "message": question}).encode()
-    req = urllib.request.Request(url + "/api/chat/stream", data=body, headers={"Content-Type": "application/json"})
+    req = urllib.request.Request(url + "/api/chat/stream", data=body, headers={  # one session token per session
+        "Content-Type": "application/json", "X-Session-Token": f"bench-token-{session}".ljust(43, "0")})
     t0 = time.perf_counter()
     first = None
     kind = ""

@@ -96,3 +96,12 @@ class UnsupportedMediaType(EdgeError):
     status = 415
     code = "unsupported_media_type"
     default_message = "Send the request body as JSON (Content-Type: application/json)."
+
+
+class SessionForbidden(EdgeError):
+    """A chat session was used without the token of the client that started it (issue 12, Medium 3)."""
+
+    status = 403
+    code = "session_forbidden"
+    default_message = ("This conversation belongs to another screen. Please start a new conversation. "
+                       "此对话属于其他终端，请开始新的对话。")

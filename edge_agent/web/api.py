@@ -1,4 +1,5 @@
-"""The chat API: POST /api/chat, POST /api/chat/stream (server-sent events), POST /api/session/end."""
+"""The chat API: POST /api/chat, POST /api/chat/stream (server-sent events), POST /api/session/messages and
+/api/session/end; every call after the first of a session carries that client's token (session_binding)."""
 from __future__ import annotations
 
 import json
@@ -9,8 +10,9 @@ from flask import Blueprint, Response, current_app, jsonify, request, stream_wit
 
 from edge_agent.auth.ratelimit import client_address
 from edge_agent.chat.service import Turn
-from edge_agent.errors import BadRequest, EdgeError
+from edge_agent.errors import BadRequest, EdgeError, NotFound
 from edge_agent.sessions import check_session_id
+from edge_agent.web import session_binding
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 log = logging.getLogger("edge_agent.web")
@@ -38,10 +40,16 @@ def _rate_limit() -> None:
 
 @bp.post("/chat")
 def chat():
-    """Answer one message."""
+    """Answer one message (the first of a new session binds it to this client)."""
     data = _body()
-    return jsonify(_services().chat.answer(data.get("session_id"), data.get("message"), choice=data.get("choice"),
-                                           collection=data.get("collection")).to_json())
+    sid = check_session_id(data.get("session_id"))
+    token = session_binding.claim(sid)
+    with session_binding.unbound_on_error(sid, token):
+        body = _services().chat.answer(sid, data.get("message"), choice=data.get("choice"),
+                                       collection=data.get("collection")).to_json()
+    if token:
+        body["session_token"] = token
+    return session_binding.hand_out(jsonify(body), token)
 
 
 def _sse(event: str, data: dict[str, Any]) -> str:
@@ -52,9 +60,12 @@ def _sse(event: str, data: dict[str, Any]) -> str:
 def chat_stream():
     """Answer one message as server-sent events: meta, delta…, done (or error)."""
     data = _body()
+    sid = check_session_id(data.get("session_id"))
+    token = session_binding.claim(sid)
     chat_service = _services().chat
-    turn: Turn = chat_service.begin(data.get("session_id"), data.get("message"), choice=data.get("choice"),
-                                    collection=data.get("collection"))  # errors here get a status
+    with session_binding.unbound_on_error(sid, token):
+        turn: Turn = chat_service.begin(sid, data.get("message"), choice=data.get("choice"),
+                                        collection=data.get("collection"))  # errors here get a status
 
     def events() -> Iterator[str]:
         try:
@@ -70,26 +81,31 @@ def chat_stream():
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Accel-Buffering"] = "no"
     response.call_on_close(turn.release)
-    return response
+    return session_binding.hand_out(response, token)
 
 
 @bp.post("/session/messages")
 def session_messages():
-    """Messages from a person to this session newer than `after` (the kiosk polls this after a handover)."""
+    """Messages from a person to this client's session newer than `after` (the kiosk polls this after a
+    handover); only those written since this client started the session."""
     data = _body()
     sid = check_session_id(data.get("session_id"))
     after = data.get("after", 0)
     if not isinstance(after, int) or isinstance(after, bool) or after < 0:
         raise BadRequest("after must be a non-negative integer.")
+    session = session_binding.owned(sid)
+    if session is None:
+        raise NotFound("There is no such conversation.")
     escalations = _services().escalations
     ticket = escalations.active_ticket(sid)
-    messages = escalations.tickets.agent_messages_for(sid, after)
+    messages = [m for m in escalations.tickets.agent_messages_for(sid, after) if m.ts >= session.started]
     return jsonify({"ok": True, "handover": ticket.status if ticket else None,
                     "messages": [{"id": m.id, "text": m.text, "ts": m.ts} for m in messages]})
 
 
 @bp.post("/session/end")
 def end_session():
-    """Wipe a session's vault and history (the kiosk calls this on 'new conversation')."""
+    """Wipe this client's session: vault and history (the kiosk calls this on 'new conversation')."""
     sid = check_session_id(_body().get("session_id"))
-    return jsonify({"ok": True, "ended": _services().sessions.end(sid)})
+    ended = session_binding.owned(sid) is not None and _services().sessions.end(sid)
+    return jsonify({"ok": True, "ended": ended})

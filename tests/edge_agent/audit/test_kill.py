@@ -42,12 +42,13 @@ class Load:
     stop: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def post(self, path: str, body: dict) -> urllib.request.Request:
+    def post(self, path: str, body: dict, token: str) -> urllib.request.Request:
         return urllib.request.Request(self.url + path, data=json.dumps(body).encode(), method="POST",
-                                      headers={"Content-Type": "application/json"})
+                                      headers={"Content-Type": "application/json", "X-Session-Token": token})
 
     def client(self, n: int, stream: bool) -> None:
         session = f"kill-c{self.cycle}-t{n}"
+        token = f"kill-token-c{self.cycle}-t{n}-".ljust(43, "0")  # the client's own token, sent from the start
         i = 0
         while not self.stop.is_set():
             nonce = f"k{self.cycle}-{n}-{i}"
@@ -56,7 +57,7 @@ class Load:
             with self.lock:
                 self.sent += 1
             try:
-                with urllib.request.urlopen(self.post("/api/chat/stream" if stream else "/api/chat", body),
+                with urllib.request.urlopen(self.post("/api/chat/stream" if stream else "/api/chat", body, token),
                                             timeout=10) as resp:
                     text = resp.read().decode()
                     ok = resp.status == 200 and (("event: done" in text and text.endswith("\n\n")) if stream

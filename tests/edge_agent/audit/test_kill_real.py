@@ -22,7 +22,9 @@ def cli(data: Path, *args: str) -> subprocess.CompletedProcess:
 
 def chat(url: str, session: str, message: str) -> bool:
     body = json.dumps({"session_id": session, "message": message}).encode()
-    request = urllib.request.Request(url + "/api/chat", data=body, headers={"Content-Type": "application/json"})
+    token = f"token-{session}".ljust(43, "0")  # this client's session token, sent from the first message on
+    request = urllib.request.Request(url + "/api/chat", data=body, headers={"Content-Type": "application/json",
+                                                                           "X-Session-Token": token})
     try:
         with urllib.request.urlopen(request, timeout=120) as resp:
             return resp.status == 200 and json.loads(resp.read())["ok"] is True

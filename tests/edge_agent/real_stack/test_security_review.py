@@ -26,13 +26,13 @@ def cli(data: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
                           timeout=300)
 
 
-def post(url: str, path: str, body: dict, source: str = "127.0.0.1") -> tuple[int, dict, dict]:
-    """POST JSON from a chosen loopback source address (a second kiosk is 127.0.0.2)."""
+def post(url: str, path: str, body: dict, source: str = "127.0.0.1", token: str = "") -> tuple[int, dict, dict]:
+    """POST JSON from a chosen loopback source address (a second kiosk is 127.0.0.2), with a session token."""
     host, port = urllib.parse.urlsplit(url).netloc.split(":")
     conn = http.client.HTTPConnection(host, int(port), timeout=120, source_address=(source, 0))
+    headers = {"Content-Type": "application/json", **({"X-Session-Token": token} if token else {})}
     try:
-        conn.request("POST", path, json.dumps(body, ensure_ascii=False).encode(),
-                     {"Content-Type": "application/json"})
+        conn.request("POST", path, json.dumps(body, ensure_ascii=False).encode(), headers)
         resp = conn.getresponse()
         return resp.status, dict(resp.getheaders()), json.loads(resp.read() or b"{}")
     finally:
@@ -81,10 +81,12 @@ def test_drop_table_and_downgrade_does_not_launder_an_edit(tmp_path):
     data = fresh_data(tmp_path)
     server = start_server(data, EDGE_ANSWER_MODE="quote")
     try:
+        token = ""
         for i in range(3):
-            status, _, _ = post(server.url, "/api/chat", {"session_id": "audited-0001",
-                                                          "message": f"信用卡临时额度怎么调？#{i}"})
+            status, headers, _ = post(server.url, "/api/chat", {"session_id": "audited-0001",
+                                                                "message": f"信用卡临时额度怎么调？#{i}"}, token=token)
             assert status == 200
+            token = token or headers["X-Session-Token"]
     finally:
         server.stop()
     assert cli(data, "audit", "verify").returncode == 0
