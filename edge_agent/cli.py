@@ -133,6 +133,13 @@ def cmd_models(args: argparse.Namespace, settings: Settings) -> int:
     if args.action == "prepare":
         print(f"default model ready: {manifest.prepare_default(settings.models_dir)}")
         return 0
+    if args.action == "add":  # an operator's own GGUF: its sha256 into the manifest, so the model lock loads it
+        if not args.name or not args.file:
+            raise EdgeError("usage: edge-agent models add NAME FILE [--chat-format F] [--licence L]")
+        spec = manifest.register_model(settings.models_dir, args.name, Path(args.file),
+                                       chat_format=args.chat_format, licence=args.licence)
+        print(f"registered {spec.name}: {spec.path} sha256 {spec.sha256}; select it with EDGE_MODEL={spec.name}")
+        return 0
     specs = manifest.read_manifest(settings.models_dir)
     selected = manifest.resolve_model(settings)
     if selected.name not in specs:
@@ -220,7 +227,11 @@ def build_parser() -> argparse.ArgumentParser:
     redact.add_argument("--jsonl", action="store_true",
                         help='read JSON lines with a "text" field; add "redacted" and "entities"')
     models = sub.add_parser("models", help="list, verify or prepare GGUF models")
-    models.add_argument("action", choices=("list", "verify", "prepare"))
+    models.add_argument("action", choices=("list", "verify", "prepare", "add"))
+    models.add_argument("name", nargs="?", help="add: the name to register the model under")
+    models.add_argument("file", nargs="?", help="add: the GGUF file (its sha256 goes into the manifest)")
+    models.add_argument("--chat-format", default="template", help="add: prompt format (default: the GGUF's)")
+    models.add_argument("--licence", default="unknown", help="add: the model's licence, for the list")
     keys = sub.add_parser("keys", help="create the recovery key pair for the encrypt operator")
     keys.add_argument("action", choices=("recovery-keypair",))
     keys.add_argument("--private-out", required=True, help="where to write the private key (then move it off the box)")

@@ -65,6 +65,9 @@ class Settings:
     model: str = _f("gemma3-270m", "Name of a model in models/manifest.toml to load.")
     model_path: Path | None = _f(None, "Path to a GGUF file; overrides `model` (for a file not in the manifest).")
     chat_format: str = _f("", "Prompt format for model_path: 'gemma', 'chatml', 'llama3', or '' for the manifest's.")
+    model_allow_unverified: bool = _f(False, "Load a model file whose sha256 does not match models/manifest.toml, or "
+                                      "that has none there (model_path). Off: such a file is refused at start-up; "
+                                      "register your own with `edge-agent models add NAME FILE` instead.")
     n_ctx: int = _f(0, "Context window in tokens; 0 takes the manifest's value.", ge=0, le=131_072)
     n_threads: int = _f(2, "CPU threads llama.cpp uses for generation.", ge=1, le=256)
     max_tokens: int = _f(160, "Most tokens generated for one answer.", ge=1, le=4096)

@@ -4,7 +4,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from edge_agent.audit.provenance import model_file_sha256
 from edge_agent.auth.ratelimit import RequestLimits
 from edge_agent.chat.ranking import DecisionModel, default_model
 from edge_agent.chat.retrieval import ScopeIndex
@@ -19,6 +18,7 @@ from edge_agent.knowledge.store import KnowledgeStore
 from edge_agent.llm.backend import LanguageModel, LlamaModel
 from edge_agent.llm.gate import ModelGate
 from edge_agent.llm.manifest import ModelSpec, resolve_model
+from edge_agent.llm.model_lock import checked_sha256
 from edge_agent.llm.remote import RemoteModel, ServerPool, parse_urls
 from edge_agent.llm.vocab import special_tokens_of_file
 from edge_agent.llm.worker import ModelWorker
@@ -92,10 +92,10 @@ def build_services(settings: Settings, *, model: LanguageModel | None = None,
         model, model_sha256 = build_remote_model(settings, spec), spec.sha256
     elif model is None:
         spec = resolve_model(settings)
+        model_sha256 = checked_sha256(spec, settings)  # the model lock: refuse a file the manifest does not know
         model = ModelWorker(LlamaModel(spec, n_threads=settings.n_threads, seed=settings.seed))
-        model_sha256 = model_file_sha256(spec)
     gate = ModelGate(settings.queue_size, settings.queue_wait_s, capacity=getattr(model, "capacity", 1))
-    sessions = SessionRegistry(settings.session_idle_s, settings.max_sessions)
+    sessions = SessionRegistry(settings.session_idle_s, settings.max_sessions, settings.max_sessions_per_address)
     store = ConversationStore(settings.db_path, audit, model_sha256=model_sha256)
     escalations = EscalationService(EscalationPolicy(parse_triggers(settings.escalation_triggers)),
                                     TicketStore(settings.tickets_path, settings.retention_days), redactor,

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import json
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -122,3 +124,28 @@ def prepare_default(models_dir: Path) -> Path:
     if result.status != "ok":
         raise ModelError(f"{path}: {result.status} (expected sha256 {spec.sha256})")
     return path
+
+
+MODEL_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
+
+
+def register_model(models_dir: Path, name: str, file: Path, *, chat_format: str = "template",
+                   licence: str = "unknown", n_ctx: int = DEFAULT_N_CTX) -> ModelSpec:
+    """Add an operator's own GGUF to models_dir/manifest.toml with its sha256 (`edge-agent models add`), so the
+    model lock loads it; refuses a name already there."""
+    if not MODEL_NAME.match(name):
+        raise ModelError("a model name is 1-64 letters, digits, '.', '_' or '-'")
+    if name in read_manifest(models_dir):
+        raise ModelError(f"model {name!r} is already in {models_dir / 'manifest.toml'}")
+    path = file.resolve()
+    if not path.is_file():
+        raise ModelError(f"{file} is not a file")
+    inside = path.parent == models_dir.resolve()
+    digest = file_sha256(path)
+    entry = {"file": path.name if inside else str(path), "sha256": digest, "licence": licence,
+             "chat_format": chat_format}
+    lines = [f"\n[models.{name}]"] + [f"{k} = {json.dumps(v, ensure_ascii=False)}" for k, v in entry.items()]
+    lines += [f"n_ctx = {int(n_ctx)}", 'source = "registered by `edge-agent models add`"', ""]
+    with (models_dir / "manifest.toml").open("a", encoding="utf-8") as fh:
+        fh.write("\n".join(lines))
+    return read_manifest(models_dir)[name]
