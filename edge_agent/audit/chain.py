@@ -35,6 +35,7 @@ KIND_KB = "kb"  # a knowledge-base change: who added, replaced or removed which 
 KINDS: tuple[str, ...] = (KIND_TURN, KIND_PURGE, KIND_KB)
 KB_ACTIONS: tuple[str, ...] = ("add", "replace", "remove", "phrasings")  # phrasings: staff added questions
 KB_FIELDS: tuple[str, ...] = ("actor", "action", "doc_id", "chunks", "sha256", "time")  # a kb event's data
+KB_CHUNKS = "chunk_sha256"  # and, for add/replace since issue 12 (Medium 9): entry id -> sha256 of each entry
 
 SCHEMA: tuple[str, ...] = (
     """CREATE TABLE audit_log (
@@ -151,7 +152,8 @@ def append_turn_event(conn: sqlite3.Connection, key: bytes, turn_id: int) -> Cha
 
 
 def append_kb_event(conn: sqlite3.Connection, key: bytes, *, ts: float, facts: Mapping[str, Any]) -> ChainRecord:
-    """Chain one knowledge-base change (``facts`` holds exactly KB_FIELDS). The caller holds a write transaction."""
-    if set(facts) != set(KB_FIELDS) or facts["action"] not in KB_ACTIONS:
-        raise ValueError("a kb event needs exactly the fields " + ", ".join(KB_FIELDS))
+    """Chain one knowledge-base change (``facts`` holds KB_FIELDS, and KB_CHUNKS for stored entries). The caller
+    holds a write transaction."""
+    if set(facts) - {KB_CHUNKS} != set(KB_FIELDS) or facts["action"] not in KB_ACTIONS:
+        raise ValueError("a kb event needs exactly the fields " + ", ".join(KB_FIELDS) + f" (and {KB_CHUNKS})")
     return append_event(conn, key, kind=KIND_KB, ts=ts, data=facts)

@@ -9,10 +9,11 @@ import sys
 from contextlib import closing, nullcontext
 from pathlib import Path
 
+from edge_agent.audit import kb_integrity
 from edge_agent.audit.checkpoints import checkpoint_copy_path, checkpoint_path, read_checkpoints
 from edge_agent.audit.export import FORMATS, export_rows
 from edge_agent.audit.keys import key_path, load_key
-from edge_agent.audit.verify import verify_chain
+from edge_agent.audit.verify import VerifyReport, verify_chain
 from edge_agent.config import Settings
 from edge_agent.errors import EdgeError
 
@@ -131,7 +132,22 @@ def cmd_audit_verify(args: argparse.Namespace, settings: Settings) -> int:
     for note in report.notes:
         print(f"note: {note}", file=sys.stderr)
     print(report.summary())
-    return 0 if report.ok else 1
+    if not report.ok:
+        return 1
+    return _verify_knowledge(settings, report)
+
+
+def _verify_knowledge(settings: Settings, report: VerifyReport) -> int:
+    """After an intact chain: the knowledge store's entries against the hashes its kb events signed."""
+    if not settings.chroma_dir.is_dir() or report.kb_documents is None:
+        return 0
+    store = kb_integrity.open_for_reading(settings.chroma_dir)
+    knowledge = kb_integrity.compare(report.kb_documents, kb_integrity.stored_hashes(store),
+                                     purged=report.purged_through > 0)
+    for note in knowledge.notes:
+        print(f"note: {note}", file=sys.stderr)
+    print(knowledge.summary())
+    return 0 if knowledge.ok else 1
 
 
 def cmd_audit_export(args: argparse.Namespace, settings: Settings) -> int:

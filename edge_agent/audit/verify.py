@@ -13,6 +13,7 @@ from typing import Callable, Iterable, Sequence
 from edge_agent.audit.chain import (
     GENESIS,
     KB_ACTIONS,
+    KB_CHUNKS,
     KB_FIELDS,
     KIND_KB,
     KIND_PURGE,
@@ -60,6 +61,7 @@ class VerifyReport:
     problem: Problem | None = None
     notes: tuple[str, ...] = ()
     kb_changes: int = 0
+    kb_documents: dict[str, dict[str, str] | None] | None = None  # doc id -> signed entry hashes (None: unhashed)
 
     def summary(self) -> str:
         """One line for the auditor."""
@@ -98,6 +100,7 @@ class _Checker:
         self.first: ChainRecord | None = None
         self.expected_seq, self.expected_prev = 0, GENESIS
         self.records = self.turns = self.purges = self.kb_changes = 0
+        self.kb_documents: dict[str, dict[str, str] | None] = {}  # the knowledge base as the events left it
         self.last_turn = 0
         self.through, self.through_hash = 0, GENESIS  # the newest purge's range
 
@@ -176,12 +179,20 @@ class _Checker:
             data = r.payload()
         except ValueError:
             data = {}
-        well_formed = (set(data) == set(KB_FIELDS) and r.ref_id is None and data["action"] in KB_ACTIONS
+        hashes = data.get(KB_CHUNKS) if isinstance(data, dict) else None
+        well_formed = (set(data) - {KB_CHUNKS} == set(KB_FIELDS) and r.ref_id is None
+                       and data["action"] in KB_ACTIONS
                        and all(isinstance(data[f], str) for f in ("actor", "doc_id", "sha256", "time"))
-                       and data["actor"] and data["doc_id"] and type(data["chunks"]) is int)
+                       and data["actor"] and data["doc_id"] and type(data["chunks"]) is int
+                       and (hashes is None or (isinstance(hashes, dict) and all(
+                           isinstance(k, str) and isinstance(v, str) for k, v in hashes.items()))))
         if not well_formed:
             return Problem("knowledge-base change event is malformed", r.seq)
         self.kb_changes += 1
+        if data["action"] == "remove":
+            self.kb_documents.pop(data["doc_id"], None)
+        elif data["action"] in ("add", "replace"):
+            self.kb_documents[data["doc_id"]] = dict(hashes) if hashes is not None else None
         return None
 
     def _purge(self, r: ChainRecord) -> Problem | None:
@@ -240,7 +251,7 @@ def verify_chain(conn: sqlite3.Connection, key: bytes,
     return VerifyReport(problem is None, checker.records, checker.turns, checker.purges,
                         checker.first.seq if checker.first else 0, checker.head_seq, checker.expected_prev,
                         checker.through, len({(cp.seq, cp.mac) for cp in every}), latest, problem, notes,
-                        checker.kb_changes)
+                        checker.kb_changes, checker.kb_documents)
 
 
 def _own_file(path: Path | None, recorded: list[Checkpoint]) -> Problem | None:

@@ -15,11 +15,12 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Protocol, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Protocol, Sequence
 
+from edge_agent.knowledge.chunk_hashes import entry_hashes
 from edge_agent.knowledge.chunking import Block, Chunk, Entry, chunk_blocks, chunk_entries
 from edge_agent.knowledge.loaders import (
     DocumentTooLarge,
@@ -119,11 +120,15 @@ class KbChange:
     chunks: int  # chunks stored (add/replace) or deleted (remove)
     sha256: str  # of the document's bytes (for remove: of the version that was removed)
     time: datetime  # UTC
+    chunk_sha256: Mapping[str, str] = field(default_factory=dict)  # add/replace: entry id -> entry_sha256
 
     def to_json(self) -> dict[str, Any]:
-        """A JSON-ready dict."""
-        return {"action": self.action, "doc_id": self.doc_id, "chunks": self.chunks, "sha256": self.sha256,
-                "time": self.time.isoformat()}
+        """A JSON-ready dict (``chunk_sha256`` only when the change stored entries)."""
+        facts: dict[str, Any] = {"action": self.action, "doc_id": self.doc_id, "chunks": self.chunks,
+                                 "sha256": self.sha256, "time": self.time.isoformat()}
+        if self.chunk_sha256:
+            facts["chunk_sha256"] = dict(self.chunk_sha256)
+        return facts
 
 
 @dataclass(frozen=True)
@@ -290,7 +295,8 @@ def store_prepared(store: "KnowledgeStore", prepared: PreparedDocument) -> KbCha
     stored = store.replace_document(prepared.doc_id, prepared.chunks,
                                     doc_meta={"sha256": prepared.sha256, "ingested": now.isoformat(),
                                               "doc_title": prepared.title})
-    return KbChange("replace" if existed else "add", prepared.doc_id, stored, prepared.sha256, now)
+    hashes = entry_hashes((c.chunk_id, c) for c in prepared.chunks)
+    return KbChange("replace" if existed else "add", prepared.doc_id, stored, prepared.sha256, now, hashes)
 
 
 def add_paths(store: "KnowledgeStore", paths: Iterable[Path], options: IngestOptions,

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from edge_agent.knowledge.chunk_hashes import entry_sha256
 from edge_agent.knowledge.ingest import (
     IngestOptions,
     KbChange,
@@ -64,10 +65,14 @@ def test_change_records_are_frozen_and_hash_the_bytes(store, redactor, options, 
     assert first.sha256 == hashlib.sha256(doc.read_bytes()).hexdigest() and first.time.tzinfo is not None
     with pytest.raises(dataclasses.FrozenInstanceError):
         first.chunks = 5  # type: ignore[misc]
-    assert set(first.to_json()) == {"action", "doc_id", "chunks", "sha256", "time"}
+    assert set(first.to_json()) == {"action", "doc_id", "chunks", "sha256", "time", "chunk_sha256"}
+    (entry,) = store.document_entries("a.md")  # the signed hash is the one of what the store holds
+    assert first.chunk_sha256 == {"a.md#0": entry_sha256(entry)}
     doc.write_text("# A\n\n## One\nFirst.\n\n## Two\nSecond.\n", encoding="utf-8")
     second = add_paths(store, [doc], options, redactor).changes[0]
     assert second.action == "replace" and second.chunks == 2 and second.sha256 != first.sha256
+    assert set(second.chunk_sha256) == {"a.md#0", "a.md#1"}
+    assert second.chunk_sha256["a.md#0"] == first.chunk_sha256["a.md#0"]  # the unchanged entry keeps its hash
 
 
 def test_reingest_replaces_and_search_sees_it_at_once(store, redactor, options, kb: Path):
