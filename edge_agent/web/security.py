@@ -1,10 +1,14 @@
 """Headers and request checks for every route (issue 12, Low): no framing, no MIME sniffing, JSON never
-cached, and JSON routes refuse other content types (a cross-origin ``text/plain`` form post must not be read
-as JSON). Staff pages get their stricter headers from edge_agent.auth.headers first.
+cached, JSON routes refuse other content types (a cross-origin ``text/plain`` form post must not be read
+as JSON), and JSON nested too deeply is a 400. Staff pages get their stricter headers from
+edge_agent.auth.headers first.
 """
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, Response, request
+from flask.json.provider import DefaultJSONProvider
 
 from edge_agent.errors import UnsupportedMediaType
 
@@ -36,7 +40,22 @@ def security_headers(response: Response) -> Response:
     return response
 
 
+class DepthSafeJSONProvider(DefaultJSONProvider):
+    """JSON bodies nested deeper than Python's recursion limit are malformed requests (400), not a 500: the
+    parser's RecursionError becomes the ValueError every route already answers with its bad-request error."""
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        """Parse JSON; too deeply nested is a ValueError."""
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError:
+            raise ValueError("JSON nested too deeply") from None
+
+
 def register(app: Flask) -> None:
-    """Install the check and the headers on ``app``."""
+    """Install the check, the headers and the depth-safe JSON parser on ``app``."""
+    provider = DepthSafeJSONProvider(app)
+    provider.ensure_ascii = app.json.ensure_ascii  # type: ignore[attr-defined]
+    app.json = provider
     app.before_request(require_json_body)
     app.after_request(security_headers)
