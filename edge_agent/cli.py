@@ -14,6 +14,7 @@ from edge_agent.auth.commands import add_users_parser, cmd_users
 from edge_agent.config import Settings, SettingsError
 from edge_agent.errors import EdgeError
 from edge_agent.knowledge.kb_cli import add_kb_parser, cmd_ingest, cmd_kb
+from edge_agent.ops.commands import add_ops_parsers, cmd_backup, cmd_doctor, cmd_migrate, cmd_restore
 from guardrails.keys import KeyFileError
 from guardrails.policy import PolicyError
 
@@ -203,6 +204,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "serve": cmd_serve, "ingest": cmd_ingest, "ask": cmd_ask, "redact": cmd_redact,
     "models": cmd_models, "config": cmd_config, "keys": cmd_keys, "reveal": cmd_reveal,
     "kb": cmd_kb, "init": cmd_init, "audit": cmd_audit, "users": cmd_users,
+    "backup": cmd_backup, "restore": cmd_restore, "migrate": cmd_migrate, "doctor": cmd_doctor,
 }
 
 
@@ -240,6 +242,7 @@ def build_parser() -> argparse.ArgumentParser:
     reveal.add_argument("--private-key", required=True)
     add_audit_parsers(sub)  # `init` and `audit verify|export|purge`
     add_users_parser(sub)  # `users add|list|remove|set-role|passwd|init-secret`
+    add_ops_parsers(sub)  # `backup DIR`, `restore DIR`, `migrate`, `doctor`
     config = sub.add_parser("config", help="show every setting, its value and what it does")
     config.add_argument("--markdown", action="store_true", help="print the settings table for README.md")
     return parser

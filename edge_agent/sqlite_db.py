@@ -5,12 +5,27 @@ import sqlite3
 from pathlib import Path
 from typing import Sequence
 
+from edge_agent.errors import EdgeError
+
 BUSY_TIMEOUT_MS = 10_000
 
 
+class SchemaTooNew(EdgeError):
+    """A database was migrated by a newer edge-agent than this one: running on it could misread or damage it."""
+
+    code = "schema_too_new"
+    default_message = "The database was written by a newer edge-agent."
+
+
 def migrate(conn: sqlite3.Connection, migrations: Sequence[str]) -> int:
-    """Apply the migrations not applied yet, each in its own transaction; return the version found."""
+    """Apply the migrations not applied yet, each in its own transaction; return the version found.
+    A version beyond the list (a newer release's database) raises SchemaTooNew instead of running on it."""
     version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > len(migrations):
+        name = conn.execute("PRAGMA database_list").fetchone()[2]
+        raise SchemaTooNew(f"{name} has schema version {version} but this edge-agent knows only "
+                           f"{len(migrations)}: it was upgraded by a newer release; install that release "
+                           "again (or restore a backup taken before the upgrade)")
     for number, statement in enumerate(migrations[version:], start=version + 1):
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -34,4 +49,8 @@ def open_db(path: Path, migrations: Sequence[str], *, foreign_keys: bool = False
     conn.execute("PRAGMA synchronous=FULL")
     if foreign_keys:
         conn.execute("PRAGMA foreign_keys=ON")
-    return conn, migrate(conn, migrations)
+    try:
+        return conn, migrate(conn, migrations)
+    except BaseException:
+        conn.close()
+        raise

@@ -1,0 +1,1 @@
+"""Keeping an installed box: backup and restore, schema versions, `doctor`."""
