@@ -31,6 +31,7 @@ from edge_agent.knowledge.loaders.ingest_errors import (
     IngestError,
     MissingColumns,
     UnreadableDocument,
+    UnsafeDocument,
     UnsupportedFormat,
 )
 from edge_agent.knowledge.loaders.markdown_loader import load_markdown
@@ -68,6 +69,6 @@ __all__ = [
     "ANSWER_HEADERS", "LOADERS", "MAGIC", "PHRASING_HEADERS", "PHRASING_SPLIT", "QUESTION_HEADERS",
     "SECTION_HEADERS", "TEXT_ENCODINGS", "ZIP_EXPANSION_LIMIT", "ContentMismatch", "DocumentTooLarge",
     "EmptyDocument", "EncryptedDocument", "IngestError", "LoadedDocument", "Loader", "MissingColumns",
-    "UnreadableDocument", "UnsupportedFormat", "decode_text", "load_csv", "load_docx", "load_html",
+    "UnreadableDocument", "UnsafeDocument", "UnsupportedFormat", "decode_text", "load_csv", "load_docx", "load_html",
     "load_markdown", "load_pdf", "load_xlsx", "loader_for", "sniff",
 ]

@@ -40,3 +40,9 @@ class EncryptedDocument(IngestError):
 
 class MissingColumns(IngestError):
     code = "missing_columns"
+
+
+class UnsafeDocument(IngestError):
+    """A file built to attack its parser (a DTD in an Office part): refused as a bad request."""
+
+    status, code = 400, "unsafe_document"

@@ -57,9 +57,12 @@ def _faq_rows(rows: Iterable[Sequence[Any]], where: str = "") -> tuple[Entry, ..
 
 
 def _missing_columns(name: str, found: Sequence[Any]) -> MissingColumns:
-    shown = ", ".join(str(c)[:20] for c in list(found)[:6] if str(c or "").strip()) or "none"
-    return MissingColumns(f"{name}: no question and answer columns (header: {shown}); "
-                          "expected e.g. question/answer, 问题/答案 or Q/A")
+    """The refusal names the file and counts the first row's cells, never their text: a table without a header
+    starts with a customer's name, phone or ID number (issue 12, Low)."""
+    filled = sum(1 for c in found if str(c or "").strip())
+    first = f"its first row has {filled} filled cells, none named so" if filled else "it has no filled rows"
+    return MissingColumns(f"{name}: no question and answer columns ({first}); the first row must be a header "
+                          "such as question/answer, 问题/答案 or Q/A")
 
 
 def load_csv(data: bytes, name: str) -> LoadedDocument:
@@ -104,6 +107,8 @@ def load_xlsx(data: bytes, name: str) -> LoadedDocument:
         modified = iso_date(props.modified)
         meta = DocMeta(title=(props.title or "").strip(), version=(props.version or "").strip() or modified,
                        effective=modified)
+    except Exception as exc:  # sheets are parsed lazily: a damaged part fails here, never as a 500
+        raise UnreadableDocument(f"{name}: cannot read the workbook ({type(exc).__name__})") from None
     finally:
         wb.close()
     if not found_header:
