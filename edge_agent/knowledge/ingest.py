@@ -300,26 +300,34 @@ def store_prepared(store: "KnowledgeStore", prepared: PreparedDocument) -> KbCha
 
 
 def add_paths(store: "KnowledgeStore", paths: Iterable[Path], options: IngestOptions,
-              redactor: RedactorLike | None, on_change: Callable[[KbChange], None] | None = None) -> IngestReport:
-    """Add or replace every supported file under the paths; each file succeeds or fails on its own."""
+              redactor: RedactorLike | None, on_change: Callable[[KbChange], None] | None = None,
+              on_file: Callable[["FileResult"], None] | None = None) -> IngestReport:
+    """Add or replace every supported file under the paths; each file succeeds or fails on its own.
+    ``on_file`` sees each file's result as soon as it is done (a progress bar)."""
     if options.pii_policy not in PII_POLICIES:
         raise ValueError(f"pii_policy must be one of {PII_POLICIES}")
     results: list[FileResult] = []
+
+    def done(result: FileResult) -> None:
+        results.append(result)
+        if on_file is not None:
+            on_file(result)
+
     for root in paths:
         for file, doc_id in walk(Path(root)):
             try:
                 prepared = prepare_file(file, doc_id, options, redactor)
                 change = store_prepared(store, prepared)
             except IngestError as exc:
-                results.append(FileResult(str(file), doc_id, error=exc.message, error_code=exc.code,
-                                          scanned=redactor is not None))
+                done(FileResult(str(file), doc_id, error=exc.message, error_code=exc.code,
+                     scanned=redactor is not None))
                 continue
             except OSError as exc:
-                results.append(FileResult(str(file), doc_id, error=f"{file}: cannot read ({type(exc).__name__})",
-                                          error_code="unreadable_document", scanned=redactor is not None))
+                done(FileResult(str(file), doc_id, error=f"{file}: cannot read ({type(exc).__name__})",
+                     error_code="unreadable_document", scanned=redactor is not None))
                 continue
-            results.append(FileResult(str(file), doc_id, chunks=change.chunks, redactions=prepared.redactions,
-                                      change=change, scanned=redactor is not None))
+            done(FileResult(str(file), doc_id, chunks=change.chunks, redactions=prepared.redactions,
+                 change=change, scanned=redactor is not None))
             if on_change is not None:
                 on_change(change)
     return IngestReport(tuple(results))

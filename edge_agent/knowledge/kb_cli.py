@@ -13,6 +13,7 @@ import getpass
 import json
 import os
 import sys
+import time
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, TextIO
 
 from edge_agent.config import Settings
 from edge_agent.knowledge.ingest import (
+    FileResult,
     IngestOptions,
     IngestReport,
     KbChange,
@@ -27,6 +29,7 @@ from edge_agent.knowledge.ingest import (
     build_ingest_redactor,
     list_documents,
     remove_documents,
+    walk,
 )
 
 if TYPE_CHECKING:
@@ -55,6 +58,8 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the per-file report as JSON lines")
     parser.add_argument("--collection", default="", help="knowledge collection (scope) for these documents; "
                         "default: each document's top folder, else 'default'")
+    parser.add_argument("--progress", action="store_true",
+                        help="show the progress bar even when stderr is not a terminal (it is shown on one)")
 
 
 def cmd_kb(args: argparse.Namespace, settings: Settings) -> int:
@@ -135,10 +140,43 @@ def kb_add(args: argparse.Namespace, settings: Settings) -> int:
         store = _store(settings)
         options = dataclasses.replace(IngestOptions.from_settings(settings),
                                       collection=getattr(args, "collection", "") or "")
-        report = add_paths(store, paths, options, redactor, on_change=record)
+        started = time.monotonic()
+        with progress_bar(paths, force=getattr(args, "progress", False)) as on_file:
+            report = add_paths(store, paths, options, redactor, on_change=record, on_file=on_file)
+        seconds = time.monotonic() - started
         print_report(report, store.count(), json_lines=args.json)
+        if not args.json:
+            print(throughput(report.chunks, seconds))
     _note(record, args.json)
     return 1 if report.errors else 0
+
+
+def throughput(chunks: int, seconds: float) -> str:
+    """The closing line of `kb add`: chunks stored per second of reading, redacting, embedding and storing."""
+    return f"{chunks} chunks in {seconds:.1f} s: {chunks / max(seconds, 1e-9):.1f} chunks/s"
+
+
+@contextmanager
+def progress_bar(paths: list[Path], *, force: bool = False) -> Iterator[Callable[[FileResult], None]]:
+    """A tqdm bar over the files under ``paths`` on stderr (shown on a terminal, or with ``force``); yields the
+    callback that advances it by one file and its chunks."""
+    from tqdm import tqdm
+
+    total = sum(1 for path in paths for _ in walk(path))
+    bar = tqdm(total=total, unit="file", desc="kb add", file=sys.stderr, dynamic_ncols=True,
+               disable=False if force else None, mininterval=0.5)
+    chunks = 0
+
+    def advance(result: FileResult) -> None:
+        nonlocal chunks
+        chunks += result.chunks
+        bar.set_postfix(chunks=chunks, refresh=False)
+        bar.update(1)
+
+    try:
+        yield advance
+    finally:
+        bar.close()
 
 
 def print_report(report: IngestReport, total: int, *, json_lines: bool = False, out: TextIO | None = None,
@@ -195,6 +233,7 @@ def kb_list(args: argparse.Namespace, settings: Settings) -> int:
 def kb_calibrate(args: argparse.Namespace, settings: Settings) -> int:
     """Fit the decision model on the stored knowledge base and save it where `serve` reads it."""
     from edge_agent.chat.calibration import calibrate
+    from edge_agent.chat.head import head_for
     from edge_agent.chat.retrieval import ScopeIndex
 
     store = _store(settings)
@@ -204,14 +243,22 @@ def kb_calibrate(args: argparse.Namespace, settings: Settings) -> int:
     scope = ScopeIndex.build(store.embedder) if settings.scope_check else None
     report = calibrate(store, scope, fitted_on=f"{store.count()} entries", pool=settings.retrieval_pool)
     report.model.save(settings.calibration_path)
+    head = head_for(store.snapshot(), fitted_on=f"{store.count()} entries")
+    if head is not None:
+        head.save(settings.intent_head_path)
+    else:
+        settings.intent_head_path.unlink(missing_ok=True)
     if args.json:
         print(json.dumps({**asdict(report.model), "positives": report.positives, "negatives": report.negatives,
-                          "balanced_accuracy": report.balanced_accuracy, "path": str(settings.calibration_path)}))
+                          "balanced_accuracy": report.balanced_accuracy, "path": str(settings.calibration_path),
+                          "intent_head": str(settings.intent_head_path) if head is not None else None}))
     else:
         print(f"probed with {report.positives} questions that find their entry and {report.negatives} that "
               f"should be declined (balanced accuracy {report.balanced_accuracy:.3f}): answer at "
               f"p≥{report.model.answer_at}, ask at p≥{report.model.clarify_at}; saved to "
-              f"{settings.calibration_path} (restart `serve` to use it)")
+              f"{settings.calibration_path}" + (f"; intent head over {len(head.entry_ids)} entries saved to "
+                                                f"{settings.intent_head_path}" if head is not None else "")
+              + " (restart `serve` to use them)")
     return 0
 
 
