@@ -3,9 +3,9 @@
 The KB table from ../shared/bench_external/ is ingested (real e5, real Chroma; rows with the same answer become
 one entry with alternative phrasings, as `kb add` does) into a temporary data directory; every test question
 then goes through the real hybrid retriever and decision, once with the shipped decision model and once after
-`kb calibrate` fitted it on this KB (no hand tuning). Dense-only = the nearest entry by e5 alone (best of the
-entry's passage and question vectors), no threshold. An entry's intent is read from its answer's marker
-(`[B77:<intent>]`) or, for `zh_kb_nomarker.csv`, from the table's `intent` column.
+`kb calibrate` fitted it and the KB's intent head on this KB (no hand tuning). Dense-only = the nearest
+entry by e5 alone (best of the entry's passage and question vectors), no threshold. An entry's intent is
+read from its answer's marker (`[B77:<intent>]`) or, for `zh_kb_nomarker.csv`, from the table's `intent` column.
 
     .venv/bin/python benchmarks/bench_faq_external.py banking77 [--limit N]
     .venv/bin/python benchmarks/bench_faq_external.py afqmc [--limit N]
@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from edge_agent.chat import ranking  # noqa: E402
 from edge_agent.chat.calibration import calibrate  # noqa: E402
+from edge_agent.chat.head import head_for  # noqa: E402
 from edge_agent.chat.retrieval import ScopeIndex  # noqa: E402
 from edge_agent.chat.retriever import ANSWER, CLARIFY, Retriever  # noqa: E402
 from edge_agent.knowledge.embedder import E5Embedder  # noqa: E402
@@ -109,12 +110,14 @@ def main() -> int:
     shipped = score(Retriever(store, ranking.default_model(), scope), store, tests, by_q)
     t0 = time.perf_counter()
     report = calibrate(store, scope, args.dataset)
+    head = head_for(store.snapshot(), args.dataset)  # kb calibrate fits both
     calibrate_s = time.perf_counter() - t0
-    calibrated = score(Retriever(store, report.model, scope), store, tests, by_q)
+    calibrated = score(Retriever(store, report.model, scope, head=head), store, tests, by_q)
     print(json.dumps({"dataset": args.dataset, "questions": len(tests), "entries": store.count(),
                       "ingest_s": round(ingest_s, 1), "calibrate_s": round(calibrate_s, 1),
                       "calibration": {"answer_at": report.model.answer_at, "clarify_at": report.model.clarify_at,
-                                      "probes": report.positives + report.negatives},
+                                      "probes": report.positives + report.negatives,
+                                      "intent_head_entries": len(head.entry_ids) if head else 0},
                       "shipped_model": shipped, "after_kb_calibrate": calibrated}, indent=1))
     return 0
 

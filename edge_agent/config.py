@@ -216,6 +216,11 @@ class Settings:
         return self.data_dir / "calibration.json"
 
     @property
+    def intent_head_path(self) -> Path:
+        """The knowledge base's own intent head, fitted by `edge-agent kb calibrate`."""
+        return self.data_dir / "intent_head.npz"
+
+    @property
     def db_path(self) -> Path:
         """SQLite conversation store."""
         return self.data_dir / "edge-agent.sqlite3"

@@ -5,6 +5,7 @@ import logging
 from dataclasses import dataclass
 
 from edge_agent.auth.ratelimit import RequestLimits
+from edge_agent.chat.head import IntentHead
 from edge_agent.chat.ranking import DecisionModel, default_model
 from edge_agent.chat.retrieval import ScopeIndex
 from edge_agent.chat.retriever import Retriever, RetrieverParams
@@ -145,4 +146,16 @@ def build_retriever(settings: Settings, knowledge: KnowledgeStore, scope: ScopeI
     return Retriever(knowledge, decision_model(settings), scope,
                      RetrieverParams(pool=settings.retrieval_pool, top_k=settings.retrieval_top_k,
                                      choices=settings.clarify_choices, scope_check=settings.scope_check,
-                                     scope_margin=settings.scope_margin))
+                                     scope_margin=settings.scope_margin), intent_head(settings))
+
+
+def intent_head(settings: Settings) -> IntentHead | None:
+    """The knowledge base's own intent head (`edge-agent kb calibrate`), if one was fitted and reads."""
+    path = settings.intent_head_path
+    if not path.exists():
+        return None
+    try:
+        return IntentHead.load(path)
+    except ValueError as exc:
+        log.warning("ignoring %s (%s); ranking by similarity alone", path.name, exc)
+        return None

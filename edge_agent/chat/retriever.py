@@ -16,6 +16,7 @@ import threading
 from dataclasses import dataclass, field, replace
 
 from edge_agent.chat import ranking, scope
+from edge_agent.chat.head import IntentHead
 from edge_agent.chat.ranking import Candidate, DecisionModel
 from edge_agent.chat.retrieval import INSTRUCTION, ScopeIndex
 from edge_agent.knowledge.lexical import tokens
@@ -64,15 +65,31 @@ def translation_id(chunk_id: str, lang: str) -> str | None:
     return f"{swapped}#{index}" if sep and swapped != doc else None
 
 
+def reorder(head: IntentHead, vector: list[float], dense: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    """The dense candidates the head knows, in the head's order, in the places they held; entries added
+    after the head was fitted keep their own places. Each keeps its cosine score (the decision reads it)."""
+    known = [e for e, _ in dense if e in head.index]
+    if len(known) < 2:
+        return dense
+    by_head = iter(head.order(vector, len(known), frozenset(known)))
+    score = dict(dense)
+    out = []
+    for e, _ in dense:
+        nxt = next(by_head) if e in head.index else e
+        out.append((nxt, score[nxt]))
+    return out
+
+
 class Retriever:
     """Searches the knowledge store and decides; one per service, thread-safe (the store is)."""
 
     def __init__(self, store: KnowledgeStore, model: DecisionModel, scope_index: ScopeIndex | None,
-                 params: RetrieverParams = RetrieverParams()) -> None:
+                 params: RetrieverParams = RetrieverParams(), head: IntentHead | None = None) -> None:
         self.store = store
         self.model = model
         self.scope = scope_index
         self.params = params
+        self.head = head  # the KB's own intent head (`kb calibrate`): orders the dense candidates
         self._cache = threading.local()  # per request thread: searches shared by one question's readings
 
     def retrieve(self, question: str, lang: str, collection: str | None = None, topic: str = "",
@@ -121,6 +138,8 @@ class Retriever:
                 cache.clear()
             vector = self.store.embedder.embed_query(fold(query))
             dense = self.store.dense(vector, self.params.pool, collection)
+            if self.head is not None:
+                dense = reorder(self.head, vector, dense)
             lexical = self.store.lexical(query, self.params.pool, collection)
             hits = self.store.get_entries(list(dict.fromkeys([e for e, _ in dense] + [m.entry_id for m in lexical])))
             clean = {e: h for e, h in hits.items() if not INSTRUCTION.search(f"{h.title} {h.section} {h.text}")}
