@@ -126,6 +126,15 @@ class Settings:
     chunk_max_chars: int = _f(600, "Longest knowledge chunk in characters.", ge=100, le=10_000)
     ingest_max_bytes: int = _f(20 * 1024 * 1024, "Largest document file accepted by `kb add`, in bytes "
                                "(checked before reading).", ge=1, le=1024 * 1024 * 1024)
+    ingest_timeout_s: float = _f(60.0, "Longest one document may take to parse (wall clock and CPU), in a child "
+                                 "process at the lowest priority; past it the parse is killed and the file refused "
+                                 "(document_too_complex).", ge=1.0, le=3600.0)
+    ingest_memory_mb: int = _f(1024, "Address space a document's parsing process may use, in MB; more and the file "
+                               "is refused (document_too_complex).", ge=128, le=65_536)
+    ingest_max_pages: int = _f(500, "Most pages read from one PDF; a longer one is refused before its text is "
+                               "extracted.", ge=1, le=100_000)
+    ingest_max_chunks: int = _f(2000, "Most knowledge entries one document may add; a document that splits into "
+                                "more is refused (a parser fed junk makes thousands).", ge=1, le=1_000_000)
     ingest_pii_policy: str = _f("redact", "Personal data found in a document at ingestion: 'redact' stores it "
                                 "masked, 'reject' refuses the file.", choices=("redact", "reject"))
     ingest_guard_min_score: float = _f(0.8, "Detections in documents scoring below this are ignored (stricter "

@@ -30,6 +30,7 @@ from edge_agent.knowledge.loaders import (
     loader_for,
 )
 from edge_agent.knowledge.phrasings import FILE_NAME, PhrasingOverlay
+from edge_agent.knowledge.sandbox import ParseLimits, parse_isolated
 from guardrails.redactor import EntityCount, Redaction
 from guardrails.vault import SessionVault
 
@@ -103,12 +104,18 @@ class IngestOptions:
     pii_policy: str = "redact"
     collection: str = ""  # '' = the document's top folder ("bank/fees.md" -> "bank"), else "default"
     phrasings_file: Path | None = None  # similar questions staff added on /admin/kb (knowledge.phrasings)
+    limits: ParseLimits | None = None  # parse in a limited child process (None: in this one, trusted files only)
+    max_chunks: int = 0  # most entries one document may add (0: no limit)
 
     @classmethod
     def from_settings(cls, settings: "Settings") -> "IngestOptions":
-        """Options from the operator's settings."""
+        """Options from the operator's settings: every file is parsed in a limited child process."""
+        limits = ParseLimits(timeout_s=settings.ingest_timeout_s, memory_mb=settings.ingest_memory_mb,
+                             max_pages=settings.ingest_max_pages,
+                             max_output_chars=settings.ingest_max_chunks * settings.chunk_max_chars * 2)
         return cls(max_chars=settings.chunk_max_chars, max_bytes=settings.ingest_max_bytes,
-                   pii_policy=settings.ingest_pii_policy, phrasings_file=settings.data_dir / FILE_NAME)
+                   pii_policy=settings.ingest_pii_policy, phrasings_file=settings.data_dir / FILE_NAME,
+                   limits=limits, max_chunks=settings.ingest_max_chunks)
 
 
 @dataclass(frozen=True)
@@ -259,7 +266,8 @@ def prepare_file(path: Path, doc_id: str, options: IngestOptions,
         data = fh.read(options.max_bytes + 1)  # the file may have grown since stat()
     if len(data) > options.max_bytes:
         raise DocumentTooLarge(f"{path}: over the limit of {options.max_bytes:,} bytes (setting ingest_max_bytes)")
-    doc = loader(data, str(path))
+    doc = loader(data, str(path)) if options.limits is None else parse_isolated(data, str(path), path.suffix,
+                                                                                 options.limits)
     if doc.is_empty:
         hint = " (a scanned PDF needs OCR first)" if path.suffix.lower() == ".pdf" else ""
         raise EmptyDocument(f"{path}: no text to index{hint}")
@@ -279,6 +287,9 @@ def prepare_file(path: Path, doc_id: str, options: IngestOptions,
         chunks = chunk_blocks(doc_id, doc.blocks, meta, options.max_chars)
     if not chunks:
         raise EmptyDocument(f"{path}: no text to index")
+    if options.max_chunks and len(chunks) > options.max_chunks:
+        raise DocumentTooLarge(f"{path}: {len(chunks):,} entries, over the limit of {options.max_chunks:,} "
+                               "(setting ingest_max_chunks)")
     collection = options.collection or collection_of(doc_id)
     chunks = [replace(c, collection=collection) for c in chunks]
     if options.phrasings_file is not None:

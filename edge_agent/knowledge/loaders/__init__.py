@@ -25,6 +25,7 @@ from edge_agent.knowledge.loaders.docx_loader import load_docx
 from edge_agent.knowledge.loaders.html_loader import load_html
 from edge_agent.knowledge.loaders.ingest_errors import (
     ContentMismatch,
+    DocumentTooComplex,
     DocumentTooLarge,
     EmptyDocument,
     EncryptedDocument,
@@ -67,8 +68,8 @@ def loader_for(name: str, suffix: str) -> Loader:
 
 __all__ = [
     "ANSWER_HEADERS", "LOADERS", "MAGIC", "PHRASING_HEADERS", "PHRASING_SPLIT", "QUESTION_HEADERS",
-    "SECTION_HEADERS", "TEXT_ENCODINGS", "ZIP_EXPANSION_LIMIT", "ContentMismatch", "DocumentTooLarge",
-    "EmptyDocument", "EncryptedDocument", "IngestError", "LoadedDocument", "Loader", "MissingColumns",
-    "UnreadableDocument", "UnsafeDocument", "UnsupportedFormat", "decode_text", "load_csv", "load_docx", "load_html",
-    "load_markdown", "load_pdf", "load_xlsx", "loader_for", "sniff",
+    "SECTION_HEADERS", "TEXT_ENCODINGS", "ZIP_EXPANSION_LIMIT", "ContentMismatch", "DocumentTooComplex",
+    "DocumentTooLarge", "EmptyDocument", "EncryptedDocument", "IngestError", "LoadedDocument", "Loader",
+    "MissingColumns", "UnreadableDocument", "UnsafeDocument", "UnsupportedFormat", "decode_text", "load_csv",
+    "load_docx", "load_html", "load_markdown", "load_pdf", "load_xlsx", "loader_for", "sniff",
 ]

@@ -49,6 +49,8 @@ def load_docx(data: bytes, name: str) -> LoadedDocument:
         modified = iso_date(props.modified)
         meta = DocMeta(title=(props.title or "").strip(), version=(props.version or "").strip() or modified,
                        effective=modified, lang=lang_tag(props.language or ""))
+    except MemoryError:  # the sandbox's memory limit, not a damaged file
+        raise
     except Exception as exc:
         raise UnreadableDocument(f"{name}: cannot read the Word document ({type(exc).__name__})") from None
     return LoadedDocument(blocks=tuple(blocks), meta=meta)

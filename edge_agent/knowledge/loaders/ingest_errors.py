@@ -46,3 +46,20 @@ class UnsafeDocument(IngestError):
     """A file built to attack its parser (a DTD in an Office part): refused as a bad request."""
 
     status, code = 400, "unsafe_document"
+
+
+class DocumentTooComplex(IngestError):
+    """Parsing the document needed more time or memory than ingestion allows (issue 12, Medium 6)."""
+
+    code = "document_too_complex"
+
+
+def error_for_code(code: str) -> type[IngestError]:
+    """The IngestError subclass with this code (IngestError itself for an unknown one)."""
+    pending: list[type[IngestError]] = [IngestError]
+    while pending:
+        cls = pending.pop()
+        if cls.code == code:
+            return cls
+        pending += cls.__subclasses__()
+    return IngestError

@@ -9,6 +9,7 @@ from edge_agent.knowledge.chunking import Block, DocMeta
 from edge_agent.knowledge.loaders.document import LoadedDocument, iso_date, sniff
 from edge_agent.knowledge.loaders.ingest_errors import (
     ContentMismatch,
+    DocumentTooLarge,
     EncryptedDocument,
     IngestError,
     UnreadableDocument,
@@ -29,8 +30,12 @@ def _join_pdf_lines(text: str) -> str:
     return "\n\n".join(paragraphs + ([current] if current else []))
 
 
-def load_pdf(data: bytes, name: str) -> LoadedDocument:
-    """PDF text layer through pypdf, one section per page; encrypted files need an empty user password."""
+MAX_PAGES = 500  # pages read from one PDF (setting ingest_max_pages)
+
+
+def load_pdf(data: bytes, name: str, max_pages: int = MAX_PAGES) -> LoadedDocument:
+    """PDF text layer through pypdf, one section per page; encrypted files need an empty user password.
+    More than ``max_pages`` pages is refused before any page's text is extracted."""
     if b"%PDF-" not in data[:1024]:
         raise ContentMismatch(f"{name}: content is {sniff(data) or 'not a PDF'}, not a PDF as its extension says")
     from pypdf import PdfReader
@@ -39,9 +44,12 @@ def load_pdf(data: bytes, name: str) -> LoadedDocument:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not _decrypt_empty(reader):
             raise EncryptedDocument(f"{name}: the PDF is password-protected; remove the password and try again")
+        if len(reader.pages) > max_pages:
+            raise DocumentTooLarge(f"{name}: {len(reader.pages):,} pages, over the limit of {max_pages:,} "
+                                   "(setting ingest_max_pages)")
         pages = [page.extract_text() or "" for page in reader.pages]
         info = reader.metadata
-    except IngestError:
+    except (IngestError, MemoryError):  # a MemoryError is the sandbox's limit, not a damaged file
         raise
     except Exception as exc:  # pypdf raises many types for damaged files
         raise UnreadableDocument(f"{name}: cannot read the PDF ({type(exc).__name__}); is it damaged?") from None

@@ -89,6 +89,8 @@ def load_xlsx(data: bytes, name: str) -> LoadedDocument:
 
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except MemoryError:  # the sandbox's memory limit, not a damaged file
+        raise
     except Exception as exc:
         raise UnreadableDocument(f"{name}: cannot read the workbook ({type(exc).__name__})") from None
     try:
@@ -107,6 +109,8 @@ def load_xlsx(data: bytes, name: str) -> LoadedDocument:
         modified = iso_date(props.modified)
         meta = DocMeta(title=(props.title or "").strip(), version=(props.version or "").strip() or modified,
                        effective=modified)
+    except MemoryError:  # the sandbox's memory limit, not a damaged file
+        raise
     except Exception as exc:  # sheets are parsed lazily: a damaged part fails here, never as a 500
         raise UnreadableDocument(f"{name}: cannot read the workbook ({type(exc).__name__})") from None
     finally:
