@@ -23,19 +23,28 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from guardrails.entities import PRIORITY
 from guardrails.normalize import normalize
+from guardrails.recognizers.bank_account_recognizer import BankAccountRecognizer
 from guardrails.recognizers.bank_card_recognizer import BankCardRecognizer
+from guardrails.recognizers.card_expiry_recognizer import CardExpiryRecognizer
+from guardrails.recognizers.card_security_code_recognizer import CardSecurityCodeRecognizer
 from guardrails.recognizers.chinese_name_recognizer import ChineseNameRecognizer
 from guardrails.recognizers.cjk_safe_ip_recognizer import CjkSafeIpRecognizer
 from guardrails.recognizers.cjk_safe_ssn_recognizer import CjkSafeSsnRecognizer
 from guardrails.recognizers.cn_passport_recognizer import CnPassportRecognizer
 from guardrails.recognizers.cn_phone_recognizer import CnPhoneRecognizer
 from guardrails.recognizers.cn_resident_id_recognizer import CnResidentIdRecognizer
+from guardrails.recognizers.date_of_birth_recognizer import DateOfBirthRecognizer
 from guardrails.recognizers.english_name_recognizer import EnglishNameRecognizer, load_ner
 from guardrails.recognizers.intl_phone_recognizer import IntlPhoneRecognizer
 from guardrails.recognizers.medical_insurance_recognizer import MedicalInsuranceRecognizer
 from guardrails.recognizers.medical_record_recognizer import MedicalRecordRecognizer
+from guardrails.recognizers.obfuscated_email_recognizer import ObfuscatedEmailRecognizer
 from guardrails.recognizers.offline_email_recognizer import OfflineEmailRecognizer
+from guardrails.recognizers.one_time_code_recognizer import OneTimeCodeRecognizer
+from guardrails.recognizers.pin_recognizer import PinRecognizer
 from guardrails.recognizers.quiet_iban_recognizer import QuietIbanRecognizer
+from guardrails.recognizers.uscc_recognizer import UsccRecognizer
+from guardrails.recognizers.vehicle_plate_recognizer import VehiclePlateRecognizer
 from guardrails.types import Detection
 
 ANY, CJK, LATIN = "any", "cjk", "latin"
@@ -67,6 +76,16 @@ REGISTRY: tuple[RecognizerSpec, ...] = (
     RecognizerSpec(lambda nlp: QuietIbanRecognizer(), ANY, ("zh", "en")),
     RecognizerSpec(lambda nlp: CjkSafeSsnRecognizer(), ANY, ("zh", "en")),
     RecognizerSpec(lambda nlp: CjkSafeIpRecognizer(), ANY, ("zh", "en")),
+    # Authentication data (never kept), account numbers, birth dates, plates, business codes, disguised e-mail.
+    RecognizerSpec(lambda nlp: CardSecurityCodeRecognizer(), ANY, ("zh", "en")),
+    RecognizerSpec(lambda nlp: CardExpiryRecognizer(), ANY, ("zh", "en")),
+    RecognizerSpec(lambda nlp: PinRecognizer(), ANY, ("zh", "en")),
+    RecognizerSpec(lambda nlp: OneTimeCodeRecognizer(), ANY, ("zh", "en")),
+    RecognizerSpec(lambda nlp: BankAccountRecognizer(), ANY, ("zh", "en")),
+    RecognizerSpec(lambda nlp: DateOfBirthRecognizer(), ANY, ("zh", "en")),
+    RecognizerSpec(lambda nlp: UsccRecognizer(), ANY, ("zh", "en")),
+    RecognizerSpec(lambda nlp: VehiclePlateRecognizer(), CJK, ("zh",)),
+    RecognizerSpec(lambda nlp: ObfuscatedEmailRecognizer(), ANY, ("zh", "en")),
     RecognizerSpec(lambda nlp: ChineseNameRecognizer(), CJK, ("zh",)),
     RecognizerSpec(lambda nlp: EnglishNameRecognizer(nlp=nlp), LATIN, ("en",)),
 )

@@ -3,6 +3,16 @@
 Recognizers run on the normalised text (NFKC: full-width digits/letters/punctuation become ASCII,
 dash variants become "-", zero-width characters vanish, control characters become spaces, lone
 surrogates become U+FFFD); detections are mapped back to offsets in the *original* text.
+
+Spoken and written-out digit strings are folded too, one character for one character (so the offset
+map is unchanged): a run of at least three digit characters — Chinese numerals 零〇一二三四五六七八九,
+radio style 幺(1) 两(2) 拐(7) 洞(0) 勾(9), ASCII digits — with at least one numeral in it becomes ASCII
+digits ("一三三二七四零八五九四" → "13327408594"). Positional numbers (一百二十, 两千) are never folded:
+十百千万亿 end a run, so amounts stay words. `_` and `/` between two digits become "-", the separator the
+structured recognizers know ("6222_0297_…", "138/0013/8000"). Only detection reads the folded text;
+redaction replaces the detected span of the original and leaves every other character as typed.
+(cn2an was considered: it converts whole expressions to values, which loses the per-character offset
+map and would read 一百二十 as 120; a digit-for-digit table is what detection needs.)
 """
 from __future__ import annotations
 
@@ -16,6 +26,16 @@ ZERO_WIDTH: frozenset[str] = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad\u18
 DASHES: frozenset[str] = frozenset("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d\u30fc")
 KEEP_CONTROLS: frozenset[str] = frozenset("\t\n\r")
 
+# Digit characters of spoken and written-out numbers: Chinese numerals and radio-style readings.
+NUMERALS: dict[str, str] = {
+    "零": "0", "〇": "0", "○": "0", "洞": "0", "一": "1", "幺": "1", "壹": "1", "二": "2", "两": "2", "贰": "2",
+    "三": "3", "叁": "3", "四": "4", "肆": "4", "五": "5", "伍": "5", "六": "6", "陆": "6", "七": "7", "拐": "7",
+    "柒": "7", "八": "8", "捌": "8", "九": "9", "勾": "9", "玖": "9",
+}
+# A run of ≥3 digit characters (numerals, ASCII digits, single spaces/dashes between them) holding a numeral.
+_NUMERAL_RUN = re.compile("[0-9" + "".join(NUMERALS) + r"](?:[ \-]?[0-9" + "".join(NUMERALS) + "]){2,}")
+_NUMERAL_CHARS = frozenset(NUMERALS)
+_DIGIT_JOINER = re.compile(r"(?<=\d)[_/](?=\d)")
 _DIGITS_ONLY = re.compile(r"[^0-9Xx]")
 _CN_PREFIX = re.compile(r"^(?:\+|00)?86(?=1[3-9]\d{9}$)")
 
@@ -54,10 +74,26 @@ def _normalize_char(ch: str) -> str:
     return "".join("-" if c in DASHES else c for c in out)
 
 
+def fold_numerals(text: str) -> str:
+    """Fold spoken/written-out digit runs to ASCII digits and `_`/`/` between digits to "-" (same length)."""
+    if not text.isascii():
+        text = _NUMERAL_RUN.sub(_fold_run, text)
+    if "_" in text or "/" in text:
+        text = _DIGIT_JOINER.sub("-", text)
+    return text
+
+
+def _fold_run(match: re.Match[str]) -> str:
+    run = match.group(0)
+    if not _NUMERAL_CHARS.intersection(run):
+        return run
+    return "".join(NUMERALS.get(ch, ch) for ch in run)
+
+
 def normalize(text: str) -> NormalizedText:
-    """Return the NFKC/dash/zero-width normalised form of `text` with an offset map."""
+    """Return the NFKC/dash/zero-width/numeral normalised form of `text` with an offset map."""
     if text.isascii() and text.isprintable():
-        return NormalizedText(text, text, tuple(range(len(text))))
+        return NormalizedText(text, fold_numerals(text), tuple(range(len(text))))
     parts: list[str] = []
     origin: list[int] = []
     for i, ch in enumerate(text):
@@ -68,7 +104,7 @@ def normalize(text: str) -> NormalizedText:
         out = _normalize_char(ch)
         parts.append(out)
         origin.extend([i] * len(out))
-    return NormalizedText(text, "".join(parts), tuple(origin))
+    return NormalizedText(text, fold_numerals("".join(parts)), tuple(origin))
 
 
 def digits_only(value: str) -> str:

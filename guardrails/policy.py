@@ -1,10 +1,16 @@
-"""The deployment's redaction policy: which operator each entity type gets (default: typed placeholders)."""
+"""The deployment's redaction policy: which operator each entity type gets (default: typed placeholders).
+
+Authentication data (the registry's secret types: CVV, CARD_EXPIRY, PIN, OTP) is outside the policy:
+PCI DSS forbids storing it after authorisation, masked, hashed or encrypted, so it always becomes a bare
+`<CVV>` with no index and never enters the session's vault (nothing can reveal or link it).
+"""
 from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Mapping
 
+from guardrails.entities import SECRET
 from guardrails.vault import SessionVault
 
 if TYPE_CHECKING:
@@ -58,7 +64,9 @@ class RedactionPolicy:
         return self.rules.get(entity_type, "placeholder")
 
     def replace(self, entity_type: str, value: str, vault: SessionVault) -> str:
-        """The text that stands in for a value under this policy."""
+        """The text that stands in for a value under this policy (a bare <TYPE> for authentication data)."""
+        if entity_type in SECRET:
+            return f"<{entity_type}>"
         name = self.operator_name(entity_type)
         params: dict[str, Any] = {"entity_type": entity_type, "vault": vault, "key": self.pseudonym_key,
                                   "public_key": self.recovery_key}

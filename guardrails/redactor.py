@@ -5,6 +5,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Protocol, Sequence
 
+from guardrails.backstop import mask_unexplained
 from guardrails.policy import DEFAULT_POLICY, RedactionPolicy
 from guardrails.types import Detection
 from guardrails.vault import SessionVault
@@ -59,6 +60,8 @@ class Redactor:
 
     The splice is done here rather than by ``AnonymizerEngine`` because the engine merges neighbouring
     values of one type (two phone numbers separated by a space become one), which would break counts.
+    The redacted text then passes the stored-text backstop (guardrails/backstop.py): a long number no
+    recognizer explained, in a message about cards, IDs or passwords, becomes `<NUMBER>`.
     """
 
     def __init__(self, detector: DetectorLike, min_score: float = 0.5,
@@ -72,7 +75,7 @@ class Redactor:
         vault = vault if vault is not None else SessionVault()
         found = [d for d in self._detector.detect(text) if d.score >= self._min_score]
         if not found:
-            return Redaction(text, ())
+            return Redaction(mask_unexplained(text), ())
         entities = tuple(RedactedEntity(d.entity_type, d.start, d.end, d.score, d.recognizer,
                                         self.policy.replace(d.entity_type, text[d.start:d.end], vault))
                          for d in found)
@@ -81,4 +84,4 @@ class Redactor:
             pieces += [text[pos:e.start], e.placeholder]
             pos = e.end
         pieces.append(text[pos:])
-        return Redaction("".join(pieces), entities)
+        return Redaction(mask_unexplained("".join(pieces)), entities)

@@ -2,13 +2,19 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Callable
 
+from guardrails.normalize import NUMERALS
 from guardrails.redactor import RedactedEntity, Redaction
 
 _STEP = 16  # re-scan only after this many new characters beyond the window, not on every token
-# A number with separators (card, phone, ID incl. a trailing X) or a word/e-mail: never cut inside one.
-RUN = re.compile(r"[0-9\uff10-\uff19](?:[\s\-.]?[0-9\uff10-\uff19Xx])*|[A-Za-z0-9._%+\-@]+")
+CONTEXT_CHARS = 48  # raw text already shown that is re-read as left context (a label's look-back is 40)
+_PARTIAL = re.compile(r"^[0-9A-Za-z\uff10-\uff19._%+\-@]+")
+# A number with separators (card, phone, ID incl. a trailing X; spoken as Chinese or radio-style numerals,
+# "_" and "/" between groups) or a word/e-mail: never cut inside one.
+_DIGIT = "[0-9\uff10-\uff19" + "".join(NUMERALS) + "]"
+RUN = re.compile(_DIGIT + r"(?:[\s\-._/]?(?:" + _DIGIT + r"|[Xx]))*|[A-Za-z0-9._%+\-@\uff20]+")
 
 
 class StreamGuard:
@@ -23,14 +29,21 @@ class StreamGuard:
         self._redact = redact
         self._holdback = holdback
         self._pending = ""
+        self._context = ""  # the raw tail already shown: a label there ("验证码") still names a value here
         self.entities: list[RedactedEntity] = []
+
+    def _found(self) -> list[RedactedEntity]:
+        """Entities of the pending text, detected with the already-shown tail as left context."""
+        shift = len(self._context)
+        found = self._redact(self._context + self._pending).entities
+        return [replace(e, start=e.start - shift, end=e.end - shift) for e in found if e.start >= shift]
 
     def feed(self, chunk: str) -> str:
         """Add raw text; return whatever redacted text is now safe to show."""
         self._pending += chunk
         if len(self._pending) < self._holdback + _STEP:
             return ""
-        found = self._redact(self._pending).entities
+        found = self._found()
         cut = len(self._pending) - self._holdback
         for e in found:
             if e.start < cut < e.end:
@@ -46,7 +59,7 @@ class StreamGuard:
         """Flush the rest at the end of the stream."""
         if not self._pending:
             return ""
-        return self._emit(len(self._pending), list(self._redact(self._pending).entities))
+        return self._emit(len(self._pending), self._found())
 
     def _emit(self, cut: int, entities: list[RedactedEntity]) -> str:
         out, pos = [], 0
@@ -56,5 +69,7 @@ class StreamGuard:
             pos = e.end
         out.append(self._pending[pos:cut])
         self.entities.extend(entities)
+        # Not from inside a number: a cut-off tail of a value shown already must not read as a new one.
+        self._context = _PARTIAL.sub("", (self._context + self._pending[:cut])[-CONTEXT_CHARS:])
         self._pending = self._pending[cut:]
         return "".join(out)

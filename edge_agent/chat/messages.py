@@ -1,7 +1,7 @@
 """What the assistant says in its own words, in Chinese and English."""
 from __future__ import annotations
 
-from guardrails.entities import LANGS, notice_names
+from guardrails.entities import LANGS, SECRET, notice_names
 
 DECLINE = {
     "zh": "抱歉，我在本机构的资料里没有找到这个问题的答案。需要为您转接人工客服吗？",
@@ -11,6 +11,14 @@ MASKED = {
     "zh": "为保护您的隐私，您输入的{types}已被自动遮盖。请不要在聊天中输入卡号、身份证号等敏感信息。",
     "en": "To protect your privacy, the {types} you typed was masked. Please don't type card numbers, ID numbers "
           "or other personal details into the chat.",
+}
+# Said after the masking notice when the customer typed authentication data (a CVV, PIN, password or code).
+NEVER_TYPE = {
+    "zh": "{types}已删除，不会被保存。请放心，我们的工作人员和本助手绝不会向您索要密码、验证码或卡背面的安全码，"
+          "以后请不要在任何地方输入它们。",
+    "en": "We have deleted the {types} without keeping any copy. Please be assured that our staff and this "
+          "assistant will never ask for your PIN, password, one-time code or the security code on the back of "
+          "your card, so please never type them anywhere.",
 }
 # The notice's name for each entity type comes from the entity registry (guardrails/entities.py).
 TYPE_NAMES = {lang: notice_names(lang) for lang in LANGS}
@@ -57,3 +65,13 @@ def masked_notice(lang: str, entity_types: list[str]) -> str:
             seen.append(name)
     joiner = "、" if lang == "zh" else " and "
     return MASKED[lang].format(types=joiner.join(seen))
+
+
+def redaction_notice(lang: str, entity_types: list[str]) -> str:
+    """The masking notice, plus a kind word never to type authentication data when some was typed."""
+    notice = masked_notice(lang, entity_types)
+    secret = [TYPE_NAMES[lang][t] for t in dict.fromkeys(entity_types) if t in SECRET]
+    if not secret:
+        return notice
+    joiner = "、" if lang == "zh" else " and "
+    return notice + ("" if lang == "zh" else " ") + NEVER_TYPE[lang].format(types=joiner.join(secret))

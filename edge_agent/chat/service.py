@@ -11,7 +11,7 @@ from typing import Any, Iterator
 
 from edge_agent.chat import extract, grounding, retrieval, smalltalk
 from edge_agent.chat.kinds import AnswerKind, Outcome, Plan
-from edge_agent.chat.messages import DECLINE, STILL_WAITING, masked_notice
+from edge_agent.chat.messages import DECLINE, STILL_WAITING, redaction_notice
 from edge_agent.chat.retriever import ANSWER, CLARIFY, Retriever
 from edge_agent.config import Settings
 from edge_agent.conversations import ConversationStore, TurnRecord
@@ -246,7 +246,7 @@ class ChatService:
         """Yield (event, data) pairs: meta, delta…, done. Always releases the model."""
         try:
             redactions = turn.question.counts
-            notice = masked_notice(turn.lang, [c.entity_type for c in redactions]) if redactions else None
+            notice = redaction_notice(turn.lang, [c.entity_type for c in redactions]) if redactions else None
             sources = tuple(SourceRef(h.chunk_id, source_title(h), round(h.score, 3)) for h in turn.hits)
             yield "meta", {"session_id": turn.session_id, "sources": [asdict(s) for s in sources],
                            "redactions": [{"type": r.entity_type, "count": r.count} for r in redactions],

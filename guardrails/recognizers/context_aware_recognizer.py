@@ -44,12 +44,16 @@ POSITIVE, NEUTRAL, NEGATIVE = 1, 0, -1
 LOOKBACK = 40
 
 
-def label_regex(words: tuple[str, ...]) -> regex.Pattern[str] | None:
-    """Compile "one of `words`, then only filler, then end of string" (None for no words)."""
+def label_regex(words: tuple[str, ...], word_start: bool = False) -> regex.Pattern[str] | None:
+    """Compile "one of `words`, then only filler, then end of string" (None for no words).
+
+    ``word_start``: a Latin word must start a word ("pin" is no label in "spin", "exp" none in "rexp").
+    """
     if not words:
         return None
     alternatives = "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
-    return regex.compile(rf"(?:{alternatives}){LABEL_FILLER}$", regex.IGNORECASE)
+    start = r"(?<![A-Za-z])" if word_start else ""
+    return regex.compile(rf"{start}(?:{alternatives}){LABEL_FILLER}$", regex.IGNORECASE)
 
 
 class ContextAwareRecognizer(PatternRecognizer):
@@ -63,6 +67,7 @@ class ContextAwareRecognizer(PatternRecognizer):
     CONTEXT_BOOST: ClassVar[float] = 0.35
     RESCUE_SCORE: ClassVar[float | None] = None  # score when validation fails but a label is present
     SEPARATORS: ClassVar[str] = " -."  # a failed match is retried with ends cut at these
+    LABEL_WORD_START: ClassVar[bool] = False  # Latin labels must start a word (short ones: "pin", "exp")
     # Set by Presidio's __init__; declared here because mypy cannot infer them through Presidio's import cycle.
     name: str
     patterns: list[Pattern]
@@ -79,8 +84,8 @@ class ContextAwareRecognizer(PatternRecognizer):
         self._compiled = tuple(
             (p, regex.compile(p.regex, regex.DOTALL | regex.MULTILINE)) for p in self.patterns
         )
-        self._positive = label_regex(self.CONTEXT)
-        self._negative = label_regex(self.NEGATIVE)
+        self._positive = label_regex(self.CONTEXT, self.LABEL_WORD_START)
+        self._negative = label_regex(self.NEGATIVE, self.LABEL_WORD_START)
 
     def label_before(self, text: str, start: int) -> int:
         """POSITIVE/NEGATIVE when a context/negative label ends right before `start`, else NEUTRAL."""
