@@ -21,6 +21,8 @@ from guardrails.recognizers.context_aware_recognizer import (
 
 MONTH = r"(?:0?[1-9]|1[0-2])"
 YEAR = r"(?:20\d{2}|\d{2})"
+# A full date (有效期至2025-12-31: a membership or ID card's validity) is no card expiry.
+NO_DAY = B_END + r"(?![\-/.]\d)"
 # A card number with only separators after it (no CVV label: the expiry comes first).
 _AFTER_CARD_ONLY = regex.compile(r"(?<![0-9])\d(?:[ \-.]?\d){12,18}[\s,，;；、]*$")
 
@@ -30,8 +32,8 @@ class CardExpiryRecognizer(ContextAwareRecognizer):
 
     ENTITY = "CARD_EXPIRY"
     PATTERNS: ClassVar[tuple[Pattern, ...]] = (
-        Pattern("MM/YY (context)", B_START + r"(?P<value>" + MONTH + r"\s?[/\-.]\s?" + YEAR + r")" + B_END, 0.6),
-        Pattern("YYYY/MM (context)", B_START + r"(?P<value>20\d{2}\s?[/\-.]\s?" + MONTH + r")" + B_END, 0.6),
+        Pattern("MM/YY (context)", B_START + r"(?P<value>" + MONTH + r"\s?[/\-.]\s?" + YEAR + r")" + NO_DAY, 0.6),
+        Pattern("YYYY/MM (context)", B_START + r"(?P<value>20\d{2}\s?[/\-.]\s?" + MONTH + r")" + NO_DAY, 0.6),
         Pattern("年月 (context)", B_START + r"(?P<value>" + YEAR + r"\s?年\s?" + MONTH + r"\s?月(?:份)?)", 0.6),
         Pattern("月年 (context)", B_START + r"(?P<value>" + MONTH + r"\s?月\s?/?\s?" + YEAR + r"\s?年)", 0.6),
         Pattern("MMYY (context)", B_START + r"(?P<value>(?:0[1-9]|1[0-2])\d{2})" + B_END, 0.6),

@@ -20,11 +20,12 @@ class CnPassportRecognizer(ContextAwareRecognizer):
         Pattern("CN ordinary passport", B_START + r"(?P<value>[EeGg](?:\d{8}|[A-HJ-NP-Za-hj-np-z]\d{7}))" + B_END, 0.6),
         # Public/service/diplomatic passports, HK/Macau/Taiwan permits, 回乡证, foreign passports.
         Pattern("travel document (context)",
-                B_START + r"(?P<value>[A-Za-z]{0,2}[\- ]?\d{6,10}(?:\(\w\))?)" + B_END, 0.55),
+                B_START + r"(?P<value>(?:[A-Za-z]{1,2}[\- ]?)?\d{6,10}(?:\(\w\))?)" + B_END, 0.55),
     )
     CONTEXT = ("护照", "護照", "passport", "通行证", "通行證", "回乡证", "回鄉證", "台胞证", "台胞證",
                "旅行证", "travel permit", "travel document", "签证", "visa no", "entry permit",
-               "往来港澳", "往来台湾", "港澳通行证", "居留许可")
+               "往来港澳", "往来台湾", "港澳通行证", "居留许可", "回乡卡", "来往内地通行证", "来往大陆通行证",
+               "home return permit", "mainland travel permit", "exit-entry permit", "permit")
     CONTEXT_ONLY = frozenset({"travel document (context)"})
     RESCUE_SCORE = None
     SEPARATORS = ""

@@ -21,7 +21,7 @@ _PERSONAL = regex.compile(r"个体|我的店|我开的|我家的?店|自己的�
                           regex.IGNORECASE)
 _ORGANISATION = regex.compile(r"公司|企业|单位|集团|机构|协会|学校|医院|银行|厂|company|corporation|\bcorp\b|ltd|"
                               r"limited|inc\b|enterprise|organi[sz]ation|employer|firm", regex.IGNORECASE)
-WINDOW = 30
+WINDOW = 48
 
 
 def individual_business(code: str) -> bool:

@@ -16,7 +16,7 @@ from guardrails.recognizers.context_aware_recognizer import B_END, NEGATIVE, POS
 PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
 LETTER = "[A-HJ-NP-Z]"  # no I or O on plates
 ALNUM = "[A-HJ-NP-Z0-9]"
-_FLIGHT_TAIL = regex.compile(r"^[A-Z]{2}\d{3,4}$")
+_FLIGHT_TAIL = regex.compile(r"^[A-Z]{2}\d{3,4}(?![0-9A-Z])")
 _FLIGHT_WORDS = regex.compile(r"航班|飞机|机票|登机|起飞|航空|flight|airline", regex.IGNORECASE)
 
 
@@ -42,7 +42,7 @@ class VehiclePlateRecognizer(ContextAwareRecognizer):
             return label
         tail = regex.sub(r"[·•.\s\-]", "", text[start + 1:start + 9])
         glued = start > 0 and "\u4e00" <= text[start - 1] <= "\u9fff"
-        if glued and _FLIGHT_TAIL.match(tail[:6]) or _FLIGHT_WORDS.search(text[max(0, start - 20):start + 30]):
+        if glued and _FLIGHT_TAIL.match(tail) or _FLIGHT_WORDS.search(text[max(0, start - 20):start + 30]):
             return NEGATIVE
         return label
 

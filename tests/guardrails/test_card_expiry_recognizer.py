@@ -30,6 +30,8 @@ def test_valid(text, expected):
     "有效期多久？",               # no value
     "experience 12/27",          # "exp" inside a word is no label
     "有效期13/27",               # month 13
+    "会员有效期至2025-12-31",      # a full date: a membership's validity
+    "身份证有效期2016.03.01-2036.03.01",  # an ID card's validity period
 ])
 def test_invalid(text):
     assert found(text) == []

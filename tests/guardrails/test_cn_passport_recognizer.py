@@ -32,3 +32,13 @@ def test_valid(text, expected):
 ])
 def test_invalid(text):
     assert found(text) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Home Return Permit H1234567801", ["H1234567801"]),   # 回乡证 with its ten digits, English label
+    ("台胞证号码 12345678 能开户吗", ["12345678"]),            # Taiwan compatriot permit: eight digits
+    ("往来港澳通行证CA1234567过期了", ["CA1234567"]),          # new-style permit, two letters
+    ("回乡证M12345678可以用吗", ["M12345678"]),               # Macau resident's permit
+])
+def test_travel_permits(text, expected):
+    assert found(text) == expected
