@@ -98,6 +98,10 @@ class Settings:
                                       ge=0.05, le=60.0)
     llm_server_model: str = _f("", "Model name sent to the servers (vLLM and Ollama need theirs); '' sends `model`.")
     # --- knowledge ----------------------------------------------------------------------------
+    chroma_url: str = _f("", "A Chroma server (`chroma run --path DIR --host 127.0.0.1 --port 8000`) shared by every "
+                         "edge-agent process, e.g. 'http://127.0.0.1:8000': `kb add` then reaches a running service "
+                         "at once. '' keeps the embedded store in data_dir/chroma (one process: `kb add` refuses "
+                         "while `serve` holds it).")
     retrieval_mode: str = _f("hybrid", "'hybrid': dense (passages and question phrasings) + BM25 fused, decided "
                              "by the calibrated model (`edge-agent kb calibrate`); 'classic': dense search, "
                              "lexical rerank and the per-language evidence thresholds.",
@@ -174,6 +178,23 @@ class Settings:
     agent_minutes_per_ticket: float = _f(3.0, "Minutes an agent takes per ticket, for the wait the customer is told.",
                                          ge=0.5, le=240.0)
 
+    # --- kiosk, photo, voice and read-aloud (issue 14) ----------------------------------------
+    kiosk_idle_seconds: int = _f(120, "Seconds without a touch after which the kiosk clears its screen and starts a "
+                                 "new session (the next customer never sees the last one's words); 0: never.",
+                                 ge=0, le=86_400)
+    kiosk_idle_elderly_seconds: int = _f(300, "The same in the kiosk's elderly mode (slower readers get longer).",
+                                         ge=0, le=86_400)
+    ocr: bool = _f(False, "Ask by photo: POST /api/ask/image and the kiosk's camera button (RapidOCR, loaded on the "
+                   "first photo; needs `pip install 'edge-agent[media]'`).")
+    asr: bool = _f(False, "Ask by voice: POST /api/ask/voice and the kiosk's press-and-hold button (faster-whisper, "
+                   "Whisper base from `edge-agent models prepare`, loaded on the first recording).")
+    tts: bool = _f(False, "Read answers aloud: POST /api/speak and a speaker button on every answer (espeak-ng).")
+    media_max_image_bytes: int = _f(5 * 1024 * 1024, "Largest photo accepted by /api/ask/image (PNG or JPEG).",
+                                    ge=1024, le=50 * 1024 * 1024)
+    media_max_audio_seconds: float = _f(60.0, "Longest recording accepted by /api/ask/voice.", ge=1.0, le=600.0)
+    media_threads: int = _f(2, "CPU threads OCR and speech recognition use.", ge=1, le=64)
+    asr_model: str = _f("whisper-base", "Speech model: a [speech.<name>] entry of models/manifest.toml.")
+
     def min_evidence(self, lang: str) -> float:
         """The reranked-score threshold for a question's language."""
         return self.retrieval_min_evidence_zh if lang == "zh" else self.retrieval_min_evidence_en
@@ -212,6 +233,15 @@ class Settings:
                                              "locked out.", ge=1, le=10_000)
     login_lockout_s: float = _f(30.0, "First sign-in lock-out, in seconds.", ge=1.0, le=3600.0)
     login_lockout_max_s: float = _f(900.0, "Longest sign-in lock-out, in seconds.", ge=1.0, le=86_400.0)
+
+    # --- insights -----------------------------------------------------------------------------
+    insights_min_sessions: int = _f(5, "k-anonymity of /insights and `edge-agent insights`: a count, topic, label or "
+                                    "example question is shown only when at least this many distinct sessions "
+                                    "contributed to it.", ge=2, le=1000)
+    insights_cluster_similarity: float = _f(0.93, "Cosine similarity (e5) at which a question joins a topic's "
+                                            "cluster instead of starting a new one.", ge=0.5, le=0.999)
+    insights_rising_pct: int = _f(20, "Week-over-week growth (percent) at which a topic is reported as rising.",
+                                  ge=1, le=1000)
 
     # --- derived paths ------------------------------------------------------------------------
     @property
