@@ -1,24 +1,23 @@
-"""The SQL behind a report: aggregates over the conversation store joined to the insights index.
+"""The arithmetic behind a report: counts over the index's per-turn facts (numpy), each with the number of
+distinct sessions behind it, so report.py can show a figure only when at least k sessions contributed.
 
-Every query returns a count together with the number of distinct sessions behind it, so report.py can
-show a figure only when at least k sessions contributed. Queries read a snapshot through their own
-read-only connection; nothing here writes.
+Votes are read live from the conversation store (a customer may vote after the last refresh); everything
+else comes from one snapshot of the index.
 """
 from __future__ import annotations
 
-import sqlite3
 import time
 from contextlib import closing
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+
+import numpy as np
+
+from edge_agent.insights.index import InsightsIndex, open_conversations
 
 DAY_S = 86_400
 WEEK_S = 7 * DAY_S
-GAP = "(t.answer_kind = 'declined' OR (t.answer_kind = 'escalated' AND t.escalation = 'no_answer'))"
-ANSWERED = "t.answer_kind IN ('quoted', 'generated')"
-NO_SIDE_TABLE = ("CREATE TEMP TABLE turn_insights (turn_id INTEGER PRIMARY KEY, collection TEXT, kiosk TEXT, "
-                 "vote TEXT, reason TEXT, vote_ts REAL)")
+ANSWERED = ("quoted", "generated")
+REASONS = ("wrong", "unclear", "not_asked")
 
 
 @dataclass(frozen=True)
@@ -36,107 +35,160 @@ def utc_offset_s(at: float | None = None) -> int:
     return int(time.localtime(at).tm_gmtoff)
 
 
+def grouped(keys: np.ndarray, sessions: np.ndarray) -> list[tuple[int, int, int]]:
+    """(key, rows, distinct sessions) for every key present."""
+    if not len(keys):
+        return []
+    values, counts = np.unique(keys, return_counts=True)
+    pairs = np.unique((keys.astype(np.int64) << 32) | sessions.astype(np.int64))
+    pair_keys, per_key = np.unique(pairs >> 32, return_counts=True)
+    distinct = dict(zip(pair_keys.tolist(), per_key.tolist()))
+    return [(int(v), int(c), int(distinct[int(v)])) for v, c in zip(values.tolist(), counts.tolist())]
+
+
 class Queries:
-    """One read-only snapshot of the conversation store with the insights index attached as ``ix``."""
+    """The figures of one filter over one snapshot of the index."""
 
-    def __init__(self, conversations_db: Path, index_db: Path, flt: Filter) -> None:
+    def __init__(self, index: InsightsIndex, flt: Filter) -> None:
         self.flt = flt
-        self.conn = sqlite3.connect(f"file:{conversations_db}?mode=ro", uri=True)
-        self.conn.execute("PRAGMA busy_timeout=30000")
-        if self.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'turn_insights'").fetchone() is None:
-            self.conn.execute(NO_SIDE_TABLE)  # a store not migrated yet: no collections, kiosks or votes
-        self.conn.execute("ATTACH DATABASE ? AS ix", (f"file:{index_db}?mode=ro",))
-        self.conn.execute("BEGIN")  # one snapshot for every query of the report
+        snap = index.snapshot()
+        self.snap = snap
+        facts = snap.facts
+        names = snap.names
+        self._kind = {name: code for code, name in enumerate(names["kind"])}
+        agent = self._kind.get("agent", -99)
+        mask = (facts["ts"] >= flt.since) & (facts["ts"] < flt.until) & (facts["kind"] != agent)
+        self._all = facts[facts["kind"] != agent]
+        for space in ("collection", "kiosk"):
+            wanted = getattr(flt, space)
+            if wanted:
+                code = names[space].index(wanted) if wanted in names[space] else -99
+                mask &= facts[space] == code
+                self._all = self._all[self._all[space] == code]
+        self.f = facts[mask]
+        self._qcluster = np.full(max(snap.questions, default=-1) + 2, -1, dtype=np.int64)
+        for qid, (cluster, _) in snap.questions.items():
+            self._qcluster[qid] = cluster
+        self._votes = self._read_votes(index)
 
-    def close(self) -> None:
-        """End the snapshot."""
-        with closing(self.conn):
-            self.conn.execute("ROLLBACK")
+    def _read_votes(self, index: InsightsIndex) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(turn ids, vote codes 1 = up / 2 = down, reason codes 1-3) of every vote, sorted by turn."""
+        empty = np.zeros(0, dtype=np.int64)
+        if not index.conversations_db.is_file():
+            return empty, empty, empty
+        with closing(open_conversations(index.conversations_db)) as conn:
+            rows = conn.execute("SELECT turn_id, vote, reason FROM turn_insights WHERE vote != '' ORDER BY turn_id"
+                                ).fetchall()
+        turns = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        votes = np.fromiter((1 if r[1] == "up" else 2 for r in rows), dtype=np.int64, count=len(rows))
+        reasons = np.fromiter((REASONS.index(r[2]) + 1 if r[2] in REASONS else 0 for r in rows), dtype=np.int64,
+                              count=len(rows))
+        return turns, votes, reasons
 
-    def _where(self, since: float | None = None, until: float | None = None) -> tuple[str, dict[str, Any]]:
-        f = self.flt
-        params = {"since": f.since if since is None else since, "until": f.until if until is None else until,
-                  "collection": f.collection, "kiosk": f.kiosk}
-        return ("t.ts >= :since AND t.ts < :until AND t.answer_kind != 'agent' "
-                "AND (:collection = '' OR ti.collection = :collection) AND (:kiosk = '' OR ti.kiosk = :kiosk)",
-                params)
+    def _votes_of(self, f: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The vote and reason codes of each row of ``f`` (0: none)."""
+        turns, votes, reasons = self._votes
+        vote, reason = np.zeros(len(f), dtype=np.int64), np.zeros(len(f), dtype=np.int64)
+        if len(turns) and len(f):
+            at = np.searchsorted(turns, f["turn"])
+            at_ok = at < len(turns)
+            hit = np.zeros(len(f), dtype=bool)
+            hit[at_ok] = turns[at[at_ok]] == f["turn"][at_ok]
+            vote[hit], reason[hit] = votes[at[hit]], reasons[at[hit]]
+        return vote, reason
 
-    def _rows(self, select: str, group: str = "", *, join_index: bool = False, extra: str = "",
-              since: float | None = None, until: float | None = None, params: dict[str, Any] | None = None) -> list:
-        where, values = self._where(since, until)
-        joins = "LEFT JOIN turn_insights ti ON ti.turn_id = t.id"
-        if join_index:
-            joins += " JOIN ix.turn_question m ON m.turn_id = t.id JOIN ix.questions q ON q.id = m.question_id"
-        sql = f"SELECT {select} FROM turns t {joins} WHERE {where} {extra} {'GROUP BY ' + group if group else ''}"
-        return self.conn.execute(sql, {**values, **(params or {})}).fetchall()
+    def _is(self, *kinds: str) -> np.ndarray:
+        codes = [self._kind[k] for k in kinds if k in self._kind]
+        return np.isin(self.f["kind"], codes)
+
+    def _named(self, space: str, rows: list[tuple[int, int, int]]) -> list[tuple[str, int, int]]:
+        names = self.snap.names[space]
+        return [(names[k], c, s) for k, c, s in rows]
 
     # --- volume -------------------------------------------------------------------------------------
     def totals(self) -> tuple[int, int]:
         """(turns, distinct sessions) in range."""
-        row = self._rows("COUNT(*), COUNT(DISTINCT t.session_id)")[0]
-        return int(row[0]), int(row[1])
+        return len(self.f), len(np.unique(self.f["session"]))
 
     def by_day(self) -> list[tuple[int, int, int]]:
         """(local day number since the epoch, turns, sessions)."""
-        off = utc_offset_s(self.flt.until)
-        return self._rows(f"CAST((t.ts + {off}) / {DAY_S} AS INTEGER) AS d, COUNT(*), COUNT(DISTINCT t.session_id)",
-                          "d ORDER BY d")
+        days = ((self.f["ts"] + utc_offset_s(self.flt.until)) // DAY_S).astype(np.int64)
+        return grouped(days, self.f["session"])
 
     def by_hour(self) -> list[tuple[int, int, int]]:
         """(local hour 0-23, turns, sessions)."""
-        off = utc_offset_s(self.flt.until)
-        return self._rows(f"CAST((t.ts + {off}) / 3600 AS INTEGER) % 24 AS h, COUNT(*), COUNT(DISTINCT t.session_id)",
-                          "h ORDER BY h")
+        hours = (((self.f["ts"] + utc_offset_s(self.flt.until)) // 3600) % 24).astype(np.int64)
+        return grouped(hours, self.f["session"])
 
     def kinds(self) -> list[tuple[str, int, int]]:
         """(answer kind, turns, sessions)."""
-        return self._rows("t.answer_kind, COUNT(*), COUNT(DISTINCT t.session_id)", "t.answer_kind")
+        return self._named("kind", grouped(self.f["kind"], self.f["session"]))
 
     def escalations(self) -> list[tuple[str, int, int]]:
         """(escalation reason, escalated turns, sessions)."""
-        return self._rows("t.escalation, COUNT(*), COUNT(DISTINCT t.session_id)", "t.escalation",
-                          extra="AND t.answer_kind = 'escalated'")
+        f = self.f[self._is("escalated")]
+        return self._named("escalation", grouped(f["escalation"], f["session"]))
 
     # --- knowledge entries and feedback ---------------------------------------------------------------
     def entries(self) -> list[tuple]:
         """(entry id, title, answered, sessions, up, down, voting sessions, wrong, unclear, not_asked,
         wrong sessions, unclear sessions, not_asked sessions) for turns answered from the knowledge base."""
-        return self._rows(
-            "json_extract(t.sources, '$[0].id') AS e, MAX(json_extract(t.sources, '$[0].title')), COUNT(*), "
-            "COUNT(DISTINCT t.session_id), SUM(ti.vote = 'up'), SUM(ti.vote = 'down'), "
-            "COUNT(DISTINCT CASE WHEN ti.vote IN ('up', 'down') THEN t.session_id END), "
-            "SUM(ti.reason = 'wrong'), SUM(ti.reason = 'unclear'), SUM(ti.reason = 'not_asked'), "
-            "COUNT(DISTINCT CASE WHEN ti.reason = 'wrong' THEN t.session_id END), "
-            "COUNT(DISTINCT CASE WHEN ti.reason = 'unclear' THEN t.session_id END), "
-            "COUNT(DISTINCT CASE WHEN ti.reason = 'not_asked' THEN t.session_id END)",
-            "e", extra=f"AND {ANSWERED} AND json_extract(t.sources, '$[0].id') IS NOT NULL")
+        f = self.f[self._is(*ANSWERED) & (self.f["entry"] >= 0)]
+        vote, reason = self._votes_of(f)
+        entry, session = f["entry"], f["session"]
+
+        def part(rows: np.ndarray) -> dict[int, tuple[int, int]]:
+            return {k: (c, s) for k, c, s in grouped(entry[rows], session[rows])}
+
+        up, down, voted = part(vote == 1), part(vote == 2), part(vote > 0)
+        by_reason = [part(reason == n + 1) for n in range(len(REASONS))]
+        names = self.snap.names["entry"]
+        out = []
+        for e, answered, sessions in grouped(entry, session):
+            counts = [r.get(e, (0, 0)) for r in by_reason]
+            out.append((names[e], self.snap.titles.get(e, names[e]), answered, sessions, up.get(e, (0, 0))[0],
+                        down.get(e, (0, 0))[0], voted.get(e, (0, 0))[1], *(c for c, _ in counts),
+                        *(s for _, s in counts)))
+        return out
 
     # --- questions and clusters -----------------------------------------------------------------------
+    def _gap(self, f: np.ndarray) -> np.ndarray:
+        declined = np.isin(f["kind"], [self._kind.get("declined", -99)])
+        no_answer = self.snap.names["escalation"].index("no_answer") if "no_answer" in self.snap.names["escalation"] \
+            else -99
+        escalated = (f["kind"] == self._kind.get("escalated", -99)) & (f["escalation"] == no_answer)
+        return declined | escalated
+
     def questions(self) -> list[tuple[int, int, str, int, int, int, int]]:
         """(question id, cluster, canonical text, turns, sessions, gap turns, gap sessions) in range."""
-        return self._rows(
-            f"q.id, q.cluster, q.text, COUNT(*), COUNT(DISTINCT t.session_id), SUM({GAP}), "
-            f"COUNT(DISTINCT CASE WHEN {GAP} THEN t.session_id END)", "q.id", join_index=True)
+        f = self.f[self.f["question"] >= 0]
+        gap = f[self._gap(f)]
+        gaps = {k: (c, s) for k, c, s in grouped(gap["question"], gap["session"])}
+        out = []
+        for q, count, sessions in grouped(f["question"], f["session"]):
+            cluster, text = self.snap.questions[q]
+            out.append((q, cluster, text, count, sessions, *gaps.get(q, (0, 0))))
+        return out
 
     def clusters(self) -> list[tuple[int, int, int, int, int]]:
         """(cluster, turns, sessions, gap turns, gap sessions) in range."""
-        return self._rows(
-            f"q.cluster, COUNT(*), COUNT(DISTINCT t.session_id), SUM({GAP}), "
-            f"COUNT(DISTINCT CASE WHEN {GAP} THEN t.session_id END)", "q.cluster", join_index=True)
+        f = self.f[self.f["question"] >= 0]
+        cluster = self._qcluster[f["question"]]
+        gap = self._gap(f)
+        gaps = {k: (c, s) for k, c, s in grouped(cluster[gap], f["session"][gap])}
+        return [(k, c, s, *gaps.get(k, (0, 0))) for k, c, s in grouped(cluster, f["session"])]
 
     def weeks(self) -> list[tuple[int, int, int, int, int]]:
         """(cluster, this week's turns, sessions, last week's turns, sessions): the 7 days before ``until``
         and the 7 days before those, whatever ``since`` says."""
-        until = self.flt.until
-        return self._rows(
-            "q.cluster, SUM(t.ts >= :mid), COUNT(DISTINCT CASE WHEN t.ts >= :mid THEN t.session_id END), "
-            "SUM(t.ts < :mid), COUNT(DISTINCT CASE WHEN t.ts < :mid THEN t.session_id END)", "q.cluster",
-            join_index=True, since=until - 2 * WEEK_S, until=until, params={"mid": until - WEEK_S})
+        a = self._all[self._all["question"] >= 0]
+        until, mid = self.flt.until, self.flt.until - WEEK_S
+        this = a[(a["ts"] >= mid) & (a["ts"] < until)]
+        last = a[(a["ts"] >= mid - WEEK_S) & (a["ts"] < mid)]
+        now = {k: (c, s) for k, c, s in grouped(self._qcluster[this["question"]], this["session"])}
+        before = {k: (c, s) for k, c, s in grouped(self._qcluster[last["question"]], last["session"])}
+        return [(k, *now.get(k, (0, 0)), *before.get(k, (0, 0))) for k in sorted(set(now) | set(before))]
 
     def options(self) -> tuple[list[str], list[str]]:
         """The collections and kiosks any stored turn names (for the filter's choices)."""
-        collections = [r[0] for r in self.conn.execute(
-            "SELECT DISTINCT collection FROM turn_insights WHERE collection != '' ORDER BY 1")]
-        kiosks = [r[0] for r in self.conn.execute(
-            "SELECT DISTINCT kiosk FROM turn_insights WHERE kiosk != '' ORDER BY 1")]
-        return collections, kiosks
+        return ([c for c in self.snap.names["collection"] if c], [k for k in self.snap.names["kiosk"] if k])

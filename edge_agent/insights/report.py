@@ -19,6 +19,7 @@ from edge_agent.insights.index import InsightsIndex
 from edge_agent.insights.queries import WEEK_S, Filter, Queries
 
 MAX_TOPICS = 15
+MAX_GAPS = 20
 MAX_EXAMPLES = 8
 MAX_LABEL_CHARS = 30
 
@@ -147,11 +148,7 @@ class ReportBuilder:
 
     def build(self, flt: Filter, lang: str = "zh") -> Report:
         """The report for ``flt``, texts shown in ``lang``."""
-        q = Queries(self.index.conversations_db, self.index.path, flt)
-        try:
-            return self._build(q, flt, lang)
-        finally:
-            q.close()
+        return self._build(Queries(self.index, flt), flt, lang)
 
     def _build(self, q: Queries, flt: Filter, lang: str) -> Report:
         k = self.k
@@ -163,7 +160,8 @@ class ReportBuilder:
         ranked = self._ranked(by_cluster)
         weeks = {int(r[0]): r for r in q.weeks()}
         topics = []
-        for cluster, count, sess, _gap, _gap_sess in sorted(q.clusters(), key=lambda r: -r[1]):
+        clusters = q.clusters()
+        for cluster, count, sess, _gap, _gap_sess in sorted(clusters, key=lambda r: -r[1]):
             if sess < k or len(topics) >= MAX_TOPICS:
                 continue
             examples = [qtext.display(r[2], lang) for r in ranked.get(int(cluster), []) if r[4] >= k]
@@ -175,8 +173,8 @@ class ReportBuilder:
                        for t in sorted(topics, key=lambda t: -(t.change_pct or 0))
                        if t.change_pct is not None and t.change_pct >= self.rising_pct and t.examples)
         gaps = []
-        for cluster, _count, _sess, gap, gap_sess in sorted(q.clusters(), key=lambda r: -(r[3] or 0)):
-            if gap_sess < k:
+        for cluster, _count, _sess, gap, gap_sess in sorted(clusters, key=lambda r: -(r[3] or 0)):
+            if gap_sess < k or len(gaps) >= MAX_GAPS:
                 continue
             phrasings = [qtext.display(r[2], lang) for r in ranked.get(int(cluster), []) if r[6] >= k]
             gaps.append(Gap(int(cluster), self._label(phrasings, int(cluster), lang), int(gap), int(gap_sess),

@@ -64,8 +64,8 @@
     var ask = document.createElement("span");
     ask.className = "feedback-ask";
     ask.textContent = t("ask");
-    var up = button("feedback-up", "👍", t("up"));
-    var down = button("feedback-down", "👎", t("down"));
+    var up = button("feedback-up", "👍 " + t("up"));
+    var down = button("feedback-down", "👎 " + t("down"));
     var reasons = document.createElement("div");
     reasons.className = "feedback-reasons";
     reasons.hidden = true;

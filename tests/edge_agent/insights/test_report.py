@@ -118,7 +118,8 @@ def test_purge_takes_insights_data_with_it(built, end) -> None:
     assert index.prune() == 10 + 13 + 12 + 11 + 1 + 5
     conn = sqlite3.connect(index.path)
     assert conn.execute("SELECT COUNT(*) FROM questions").fetchone()[0] == 0
-    assert conn.execute("SELECT COUNT(*) FROM turn_question").fetchone()[0] == 0
+    assert conn.execute("SELECT COUNT(*) FROM facts").fetchone()[0] == 0
+    assert conn.execute("SELECT COUNT(*) FROM sessions").fetchone()[0] == 0
     conv = sqlite3.connect(kit.db)
     assert conv.execute("SELECT COUNT(*) FROM turn_insights").fetchone()[0] == 0
     report = ReportBuilder(index, k=5, rising_pct=20).build(Filter(end - 14 * DAY, end), "zh")
