@@ -3,13 +3,14 @@
 #   make test    build the same environment and run the whole test suite
 #   make test-fast  the fast tier only (fakes for the model, detector and embedder; under a minute)
 #   make lint       ruff over the Python trees (make test runs it first)
+#   make bundle     dist/edge-agent-<version>-<platform>.tar.gz: the offline installer (wheelhouse, model, install.sh)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 MODEL  := models/gemma-3-270m-q4_k_m.gguf
 
-.PHONY: serve test test-fast lint install model kb browser bench clean
+.PHONY: serve test test-fast lint install model kb browser bench bundle clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,11 +39,17 @@ browser:
 	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
 	else echo "chromium is not installed and we are not root: browser tests will be skipped"; fi
 
-test: model browser lint
+test: model browser lint bundle
 	$(BIN)/python -m pytest
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow" -q
+
+# The air-gapped install: every wheel (llama-cpp-python comes from pip's wheel cache of the .venv build), the
+# default model with its sha256, the sample KB, a hash lock, systemd units and install.sh (README: "Installing
+# from the bundle"). tests/deploy/test_offline_install.py installs it inside `unshare -n`.
+bundle: model
+	$(BIN)/python deploy/bundle/build_bundle.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check edge_agent guardrails tests benchmarks
@@ -54,4 +61,4 @@ bench: model
 	$(BIN)/python benchmarks/bench_faq_external.py banking77
 
 clean:
-	rm -rf $(VENV) data .pytest_cache
+	rm -rf $(VENV) data dist .pytest_cache
