@@ -7,6 +7,7 @@ changes (``record_kb_change``) are chained the same way, as ``kb`` events that h
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import sqlite3
@@ -164,6 +165,16 @@ class ConversationStore:
         with self._lock:
             record = self._write(lambda: chain.append_kb_event(self._conn, self._audit.key,
                                                                ts=change.time.timestamp(), facts=facts))
+            self._after_commit(chain.Head(record.seq, record.hash))
+        return record
+
+    def record_staff_event(self, actor: str, action: str, subject: str, detail: str = "") -> chain.ChainRecord:
+        """Chain one staff action (sign-in, account or role change, ticket claim, export) durably."""
+        now = time.time()
+        facts = {"actor": actor, "action": action, "subject": subject, "detail": detail,
+                 "time": dt.datetime.fromtimestamp(now, dt.timezone.utc).isoformat()}
+        with self._lock:
+            record = self._write(lambda: chain.append_staff_event(self._conn, self._audit.key, ts=now, facts=facts))
             self._after_commit(chain.Head(record.seq, record.hash))
         return record
 

@@ -32,9 +32,13 @@ TURN_FIELDS: tuple[str, ...] = (
 KIND_TURN = "turn"
 KIND_PURGE = "purge"
 KIND_KB = "kb"  # a knowledge-base change: who added, replaced or removed which document
-KINDS: tuple[str, ...] = (KIND_TURN, KIND_PURGE, KIND_KB)
+KIND_STAFF = "staff"  # what staff did with their rights: sign-ins, account and role changes, claims, exports
+KINDS: tuple[str, ...] = (KIND_TURN, KIND_PURGE, KIND_KB, KIND_STAFF)
 KB_ACTIONS: tuple[str, ...] = ("add", "replace", "remove", "phrasings")  # phrasings: staff added questions
 KB_FIELDS: tuple[str, ...] = ("actor", "action", "doc_id", "chunks", "sha256", "time")  # a kb event's data
+STAFF_FIELDS: tuple[str, ...] = ("actor", "action", "subject", "detail", "time")  # a staff event's data
+STAFF_ACTIONS: tuple[str, ...] = ("sign_in", "user_add", "user_remove", "role_change", "password_change",
+                                  "ticket_claim", "export")
 KB_CHUNKS = "chunk_sha256"  # and, for add/replace since issue 12 (Medium 9): entry id -> sha256 of each entry
 
 SCHEMA: tuple[str, ...] = (
@@ -157,3 +161,12 @@ def append_kb_event(conn: sqlite3.Connection, key: bytes, *, ts: float, facts: M
     if set(facts) - {KB_CHUNKS} != set(KB_FIELDS) or facts["action"] not in KB_ACTIONS:
         raise ValueError("a kb event needs exactly the fields " + ", ".join(KB_FIELDS) + f" (and {KB_CHUNKS})")
     return append_event(conn, key, kind=KIND_KB, ts=ts, data=facts)
+
+
+def append_staff_event(conn: sqlite3.Connection, key: bytes, *, ts: float, facts: Mapping[str, Any]) -> ChainRecord:
+    """Chain one staff action (``facts`` holds exactly STAFF_FIELDS, all strings). The caller holds a write
+    transaction."""
+    if (set(facts) != set(STAFF_FIELDS) or facts["action"] not in STAFF_ACTIONS
+            or not all(isinstance(facts[f], str) for f in STAFF_FIELDS) or not facts["actor"]):
+        raise ValueError("a staff event needs exactly the string fields " + ", ".join(STAFF_FIELDS))
+    return append_event(conn, key, kind=KIND_STAFF, ts=ts, data=facts)

@@ -13,6 +13,7 @@ from edge_agent.audit import kb_integrity
 from edge_agent.audit.checkpoints import checkpoint_copy_path, checkpoint_path, read_checkpoints
 from edge_agent.audit.export import FORMATS, export_rows
 from edge_agent.audit.keys import key_path, load_key
+from edge_agent.audit.staff_events import cli_recorder
 from edge_agent.audit.verify import VerifyReport, verify_chain
 from edge_agent.config import Settings
 from edge_agent.errors import EdgeError
@@ -154,6 +155,8 @@ def cmd_audit_export(args: argparse.Namespace, settings: Settings) -> int:
     """Write chain events (with their turns) in the range as JSON lines or CSV."""
     since = parse_when(args.since) if args.since else None
     until = parse_when(args.until, end_of_day=True) if args.until else None
+    with cli_recorder(settings) as record:  # the export itself is a signed staff event, inside what it exports
+        record("export", f"{args.since or 'start'}..{args.until or 'now'}", args.format)
     opener = open(args.output, "w", encoding="utf-8", newline="") if args.output else nullcontext(sys.stdout)
     with closing(_connect(settings)) as conn, opener as out:
         conn.execute("BEGIN")

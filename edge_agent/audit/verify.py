@@ -17,8 +17,11 @@ from edge_agent.audit.chain import (
     KB_FIELDS,
     KIND_KB,
     KIND_PURGE,
+    KIND_STAFF,
     KIND_TURN,
     SELECT_RECORDS,
+    STAFF_ACTIONS,
+    STAFF_FIELDS,
     ChainRecord,
     record_is_authentic,
     same_digest,
@@ -99,7 +102,7 @@ class _Checker:
         self.conn, self.key, self.by_seq = conn, key, by_seq
         self.first: ChainRecord | None = None
         self.expected_seq, self.expected_prev = 0, GENESIS
-        self.records = self.turns = self.purges = self.kb_changes = 0
+        self.records = self.turns = self.purges = self.kb_changes = self.staff_events = 0
         self.kb_documents: dict[str, dict[str, str] | None] = {}  # the knowledge base as the events left it
         self.last_turn = 0
         self.through, self.through_hash = 0, GENESIS  # the newest purge's range
@@ -172,7 +175,19 @@ class _Checker:
 
     @property
     def _events(self) -> dict[str, Callable[[ChainRecord], Problem | None]]:
-        return {KIND_TURN: self._turn, KIND_PURGE: self._purge, KIND_KB: self._kb}
+        return {KIND_TURN: self._turn, KIND_PURGE: self._purge, KIND_KB: self._kb, KIND_STAFF: self._staff}
+
+    def _staff(self, r: ChainRecord) -> Problem | None:
+        try:
+            data = r.payload()
+        except ValueError:
+            data = {}
+        if not (isinstance(data, dict) and set(data) == set(STAFF_FIELDS) and r.ref_id is None
+                and data["action"] in STAFF_ACTIONS and all(isinstance(data[f], str) for f in STAFF_FIELDS)
+                and data["actor"]):
+            return Problem("staff event is malformed", r.seq)
+        self.staff_events += 1
+        return None
 
     def _kb(self, r: ChainRecord) -> Problem | None:
         try:

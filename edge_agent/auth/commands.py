@@ -9,14 +9,17 @@ import argparse
 import datetime as dt
 import getpass
 import sys
-from typing import Callable, TextIO
+from typing import Callable, TextIO, TypeVar
 
+from edge_agent.audit.staff_events import cli_recorder
 from edge_agent.auth.errors import UserError
 from edge_agent.auth.passwords import check_strength, hash_password, hasher
 from edge_agent.auth.roles import STAFF_ROLES, check_name, check_role
 from edge_agent.auth.secret import create_secret_key, secret_key_path
 from edge_agent.auth.store import UserStore, users_db_path
 from edge_agent.config import Settings
+
+T = TypeVar("T")
 
 
 def add_users_parser(sub: argparse._SubParsersAction) -> None:
@@ -50,7 +53,7 @@ def read_password(min_chars: int, name: str, stdin: TextIO | None = None,
     return check_strength(password, name, min_chars)
 
 
-def _with_store(settings: Settings, work: Callable[[UserStore], int]) -> int:
+def _with_store(settings: Settings, work: Callable[[UserStore], T]) -> T:
     store = UserStore(users_db_path(settings))
     try:
         return work(store)
@@ -77,20 +80,32 @@ def cmd_users(args: argparse.Namespace, settings: Settings) -> int:
             return 0
         return _with_store(settings, show)
     name = check_name(args.name)
-    if action == "add":
-        role = check_role(args.role)
-        digest = hash_password(hasher(), read_password(settings.password_min_chars, name))
-        _with_store(settings, lambda s: s.add(name, role, digest))
-        print(f"added {name} ({role})")
-    elif action == "passwd":
-        digest = hash_password(hasher(), read_password(settings.password_min_chars, name))
-        _with_store(settings, lambda s: s.set_password_hash(name, digest))
-        print(f"new password set for {name}; their sessions ended")
-    elif action == "set-role":
-        role = check_role(args.role)
-        _with_store(settings, lambda s: s.set_role(name, role, keep_an_admin=False))
-        print(f"{name} is now {role}")
-    elif action == "remove":
-        _with_store(settings, lambda s: s.remove(name, keep_an_admin=False))
-        print(f"removed {name} and ended their sessions")
+    with cli_recorder(settings) as record:  # each change is a signed staff event by cli:<OS user>
+        if action == "add":
+            role = check_role(args.role)
+            digest = hash_password(hasher(), read_password(settings.password_min_chars, name))
+            _with_store(settings, lambda s: s.add(name, role, digest))
+            record("user_add", name, role)
+            print(f"added {name} ({role})")
+        elif action == "passwd":
+            digest = hash_password(hasher(), read_password(settings.password_min_chars, name))
+            _with_store(settings, lambda s: s.set_password_hash(name, digest))
+            record("password_change", name)
+            print(f"new password set for {name}; their sessions ended")
+        elif action == "set-role":
+            role = check_role(args.role)
+            before = _with_store(settings, lambda s: _set_role(s, name, role))
+            record("role_change", name, f"{before} -> {role}")
+            print(f"{name} is now {role}")
+        elif action == "remove":
+            _with_store(settings, lambda s: s.remove(name, keep_an_admin=False))
+            record("user_remove", name)
+            print(f"removed {name} and ended their sessions")
     return 0
+
+
+def _set_role(store: UserStore, name: str, role: str) -> str:
+    """Set a role on the box (the last admin may be demoted here); returns the role before."""
+    account = store.get(name)
+    store.set_role(name, role, keep_an_admin=False)
+    return account.role if account else ""

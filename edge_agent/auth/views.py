@@ -8,10 +8,20 @@ from flask import Blueprint, Response, current_app, flash, redirect, render_temp
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import RequestRedirect
 
+from edge_agent.audit.staff_events import record_in_request
 from edge_agent.auth.errors import TooManyAttempts, UserError
 from edge_agent.auth.passwords import check_strength, hash_password, verify_password
 from edge_agent.auth.policy import require_role, safe_next
-from edge_agent.auth.roles import ADMIN, ROLE_HOME, STAFF_ROLES, User, check_name, check_role, normalize_name
+from edge_agent.auth.roles import (
+    ADMIN,
+    AUDITOR,
+    ROLE_HOME,
+    STAFF_ROLES,
+    User,
+    check_name,
+    check_role,
+    normalize_name,
+)
 from edge_agent.auth.services import DUMMY_HASH, auth_services
 from edge_agent.auth.sessions import current_user, sign_in, sign_out
 from edge_agent.errors import Busy, EdgeError
@@ -79,6 +89,7 @@ def login() -> Any:
     if result.needs_rehash:
         services.store.set_password_hash(name, hash_password(services.hasher, password), end_sessions=False)
     user = User(name, stored[0])
+    record_in_request(user.name, "sign_in", user.name, user.role)  # chained before the session starts
     sign_in(user)
     log.info("signed in: %s (%s)", user.name, user.role)
     return redirect(safe_next(request.form.get("next")) or _home(user), 303)
@@ -93,9 +104,31 @@ def logout() -> Response:
 
 
 # --- /admin/users -------------------------------------------------------------------------------------
+# Separation of duties (issue 12, Medium 7): the page cannot make, unmake or change auditors — the people who
+# check the admins. That takes a second person at the box (`edge-agent users`, itself a signed staff event).
+AUDITOR_ON_THE_BOX = ("Auditor accounts are managed on the box, not from this page: `edge-agent users add NAME "
+                      "--role auditor` (or set-role / remove). 审计员账户只能在服务器上用命令行管理。")
+
+
+WEB_ROLES: tuple[str, ...] = tuple(r for r in STAFF_ROLES if r != AUDITOR)  # what this page offers
+
+
+def _role_of(name: str) -> str:
+    """The account's current role ('' when there is no such account: the store's own error follows)."""
+    account = auth_services().store.get(name)
+    return account.role if account else ""
+
+
+def _grantable(role: str) -> str:
+    """The role, if this page may grant it (never auditor)."""
+    if role == AUDITOR:
+        raise UserError(AUDITOR_ON_THE_BOX)
+    return role
+
+
 def _users_page(status: int = 200, *, error: str = "", form: dict[str, str] | None = None) -> Any:
     services = auth_services()
-    return render_template("admin_users.html", accounts=services.store.accounts(), roles=STAFF_ROLES,
+    return render_template("admin_users.html", accounts=services.store.accounts(), roles=WEB_ROLES,
                            error=error, form=form or {}, min_chars=services.settings.password_min_chars), status
 
 
@@ -119,7 +152,7 @@ def admin_add_user() -> Any:
     form = {"username": request.form.get("username", "")[:64], "role": request.form.get("role", "")}
     try:
         name = check_name(form["username"])
-        role = check_role(form["role"])
+        role = _grantable(check_role(form["role"]))
         password = request.form.get("password", "")
         if password != request.form.get("password2", ""):
             raise UserError("The two passwords differ. 两次输入的密码不一致。")
@@ -127,6 +160,7 @@ def admin_add_user() -> Any:
         services.store.add(name, role, hash_password(services.hasher, password))
     except EdgeError as err:
         return _users_page(err.status, error=err.message, form=form)
+    record_in_request(current_user().name, "user_add", name, role)
     log.info("user added: %s (%s) by %s", name, role, current_user().name)
     return _back(f"已添加用户 {name}。 Added {name}.")
 
@@ -135,11 +169,18 @@ def admin_add_user() -> Any:
 @require_role(ADMIN)
 def admin_set_role(name: str) -> Any:
     """Change one account's role (the last admin keeps theirs)."""
+    target = normalize_name(name)
     try:
-        role = check_role(request.form.get("role"))
-        auth_services().store.set_role(normalize_name(name), role)
+        role = _grantable(check_role(request.form.get("role")))
+        if target == current_user().name:
+            raise UserError("You cannot change your own role. 不能修改自己的角色。")
+        before = _role_of(target)
+        if before == AUDITOR:
+            raise UserError(AUDITOR_ON_THE_BOX)
+        auth_services().store.set_role(target, role)
     except EdgeError as err:
         return _users_page(err.status, error=err.message)
+    record_in_request(current_user().name, "role_change", target, f"{before} -> {role}")
     log.info("role changed: %s -> %s by %s", name, role, current_user().name)
     return _back(f"已将 {name} 的角色改为 {role}。 {name} is now {role}.")
 
@@ -154,8 +195,11 @@ def admin_remove_user(name: str) -> Any:
             raise UserError("Tick the box to confirm. 请勾选确认框。")
         if target == current_user().name:
             raise UserError("You cannot remove your own account. 不能删除自己的账户。")
+        if _role_of(target) == AUDITOR:
+            raise UserError(AUDITOR_ON_THE_BOX)
         auth_services().store.remove(target)
     except EdgeError as err:
         return _users_page(err.status, error=err.message)
+    record_in_request(current_user().name, "user_remove", target)
     log.info("user removed: %s by %s", target, current_user().name)
     return _back(f"已删除用户 {target}。 Removed {target}.")

@@ -1,14 +1,15 @@
-"""The human agent's queue: /agent page and /api/agent/... (claim, read, reply, close). Agents only."""
+"""The human agent's queue: /agent page and /api/agent/... (claim, read, reply, close). Agents only (not admins)."""
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, render_template, request
 
+from edge_agent.audit.staff_events import record_in_request
 from edge_agent.auth import current_user, require_role
 from edge_agent.errors import BadRequest
 from edge_agent.tickets import OUTCOMES, PAGE_SIZE
 
 bp = Blueprint("agent", __name__)
-AGENT_ROLES = ("agent", "admin")
+AGENT_ROLES = ("agent",)  # not admin: who manages accounts does not read transcripts (issue 12, Medium 7)
 STATUSES = ("open", "claimed", "closed", "all")
 MAX_REPLY_CHARS = 4000
 MAX_PAGE = 100_000
@@ -64,9 +65,11 @@ def ticket(ticket_id: int):
 @bp.post("/api/agent/tickets/<int:ticket_id>/claim")
 @require_role(*AGENT_ROLES)
 def claim(ticket_id: int):
-    """Take a ticket (409 if another agent has it)."""
-    return jsonify({"ok": True, "ticket": _services().escalations.tickets.claim(ticket_id, current_user().name)
-                    .to_json()})
+    """Take a ticket (409 if another agent has it); the claim is a signed staff event."""
+    agent = current_user().name
+    claimed = _services().escalations.tickets.claim(ticket_id, agent)
+    record_in_request(agent, "ticket_claim", f"ticket {ticket_id}", claimed.reason)
+    return jsonify({"ok": True, "ticket": claimed.to_json()})
 
 
 @bp.post("/api/agent/tickets/<int:ticket_id>/reply")

@@ -20,6 +20,7 @@ from typing import Any, Callable, Iterator
 from flask import Blueprint, Response, current_app, render_template, request, stream_with_context
 from flask.sansio.blueprints import BlueprintSetupState
 
+from edge_agent.audit.staff_events import record_in_request
 from edge_agent.auth import current_user, require_role
 from edge_agent.auth.roles import AUDITOR
 from edge_agent.config import Settings
@@ -338,6 +339,7 @@ def export() -> Response:
         raise BadRequest("format must be jsonl or csv.")
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     log.info("audit export (%s, %s..%s) by %s", fmt, f.date_from, f.date_to, current_user().name)
+    record_in_request(current_user().name, "export", f"{f.date_from or 'start'}..{f.date_to or 'now'}", fmt)
     mimetype = "application/x-ndjson" if fmt == "jsonl" else "text/csv"
     response = Response(stream_with_context(_export_chunks(_settings().db_path, fmt, f.since(), f.until())),
                         mimetype=mimetype)

@@ -89,7 +89,9 @@ def test_export_jsonl_and_csv_with_a_range(capsys, data, tmp_path):
     fill(data, 4)
     code, out, err = run(capsys, "--data-dir", str(data), "audit", "export")
     rows = [json.loads(line) for line in out.splitlines()]
-    assert code == 0 and "exported 4 audit events" in err and [r["seq"] for r in rows] == [1, 2, 3, 4]
+    assert code == 0 and "exported 5 audit events" in err and [r["seq"] for r in rows] == [1, 2, 3, 4, 5]
+    assert rows[4]["kind"] == "staff" and rows[4]["data"]["action"] == "export"  # the export is in its own output
+    rows = rows[:4]
     first = rows[0]
     assert first["kind"] == "turn" and first["question"] == turn(0).question and first["escalation"] == "none"
     assert first["entities"] == [{"type": "CREDIT_CARD", "count": 1}] and first["model_sha256"] == turn(0).model_sha256
@@ -98,7 +100,8 @@ def test_export_jsonl_and_csv_with_a_range(capsys, data, tmp_path):
     code, _, err = run(capsys, "--data-dir", str(data), "audit", "export", "--format", "csv", "-o", str(out_file),
                        "--since", "2000-01-01", "--until", "2999-12-31")
     table = list(csv.DictReader(io.StringIO(out_file.read_text(encoding="utf-8"))))
-    assert code == 0 and len(table) == 4 and table[0]["question"] == turn(0).question
+    assert code == 0 and [r["kind"] for r in table] == ["turn"] * 4 + ["staff"] * 2
+    assert table[0]["question"] == turn(0).question
     code, out, err = run(capsys, "--data-dir", str(data), "audit", "export", "--until", "2000-01-01")
     assert code == 0 and out == "" and "exported 0" in err
     code, _, err = run(capsys, "--data-dir", str(data), "audit", "export", "--since", "yesterday")
@@ -125,5 +128,6 @@ def test_purge_command_keeps_the_chain_verifiable(capsys, data):
     code, out, _ = run(capsys, "--data-dir", str(data), "audit", "verify")
     assert code == 0 and "1..6 purged by retention" in out
     code, out, _ = run(capsys, "--data-dir", str(data), "audit", "export")
-    (event,) = [json.loads(line) for line in out.splitlines()]
+    event, export = [json.loads(line) for line in out.splitlines()]
+    assert export["kind"] == "staff" and export["data"]["action"] == "export"
     assert event["kind"] == "purge" and event["data"]["through_seq"] == 6 and event["turn_id"] is None

@@ -26,8 +26,8 @@ def test_add_change_role_and_remove(app, client, accounts):
                 password2="Queue-Number-88")
     assert resp.status_code == 303
     assert "Added teller.wang" in client.get("/admin/users").get_data(as_text=True)
-    assert post(client, "/admin/users/teller.wang/role", role="auditor").status_code == 303
-    assert store.get("teller.wang").role == "auditor"
+    assert post(client, "/admin/users/teller.wang/role", role="admin").status_code == 303
+    assert store.get("teller.wang").role == "admin"
     assert post(client, "/admin/users/teller.wang/remove").status_code == 400  # no confirmation
     assert post(client, "/admin/users/teller.wang/remove", confirm="yes").status_code == 303
     assert store.get("teller.wang") is None
@@ -60,9 +60,9 @@ def test_admin_cannot_remove_self_or_demote_the_last_admin(app, client, accounts
 
 
 def test_removed_user_loses_their_session(app, accounts):
-    admin, auditor = app.test_client(), app.test_client()
+    admin, agent = app.test_client(), app.test_client()
     login(admin, ACCOUNTS["admin"])
-    login(auditor, ACCOUNTS["auditor"], PASSWORD)
-    assert auditor.get("/audit").status_code == 200
-    assert post(admin, "/admin/users/auditor1/remove", confirm="yes").status_code == 303
-    assert auditor.get("/audit").status_code == 302
+    login(agent, ACCOUNTS["agent"], PASSWORD)
+    assert agent.get("/agent").status_code == 200
+    assert post(admin, "/admin/users/agent1/remove", confirm="yes").status_code == 303
+    assert agent.get("/agent").status_code == 302

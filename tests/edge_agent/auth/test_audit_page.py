@@ -90,11 +90,13 @@ def test_export_jsonl_and_csv(auditor):
     resp = auditor.get("/audit/export?format=jsonl")
     assert resp.status_code == 200 and "attachment" in resp.headers["Content-Disposition"]
     rows = [json.loads(line) for line in resp.get_data(as_text=True).splitlines()]
-    assert {r["session_id"] for r in rows} == {CARD_SESSION, ESCALATED_SESSION}
+    assert {r["session_id"] for r in rows if r["kind"] == "turn"} == {CARD_SESSION, ESCALATED_SESSION}
+    staff = [r["data"] for r in rows if r["kind"] == "staff"]  # the auditor's sign-in, and this export itself
+    assert [(s["action"], s["actor"]) for s in staff][-2:] == [("sign_in", "auditor1"), ("export", "auditor1")]
     assert all(r["hash"] and r["prev_hash"] for r in rows) and CARD not in resp.get_data(as_text=True)
     lines = auditor.get("/audit/export?format=csv").get_data(as_text=True).splitlines()
     assert lines[0].startswith("seq,time,ts,kind") and sum(1 for line in lines if line.startswith("seq,")) == 1
-    assert len(lines) == 3
+    assert sum(1 for line in lines if ",turn," in line) == 2 and ",staff," in lines[-1]
     tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
     assert auditor.get(f"/audit/export?format=jsonl&from={tomorrow}").get_data(as_text=True) == ""
     assert_error(auditor.get("/audit/export?format=xml"), 400, "bad_request")
