@@ -49,7 +49,7 @@ def write_new_hex_key(path: Path, size: int = 32) -> bytes | None:
 
 
 def read_hex_key(path: Path, size: int = 32) -> bytes:
-    """Read a hex key file that no other user can access; KeyFileProblem says what is wrong."""
+    """Read a hex key file that neither its group nor other users can access; KeyFileProblem says what is wrong."""
     try:
         info = path.stat()
         text = path.read_text(encoding="ascii").strip()
@@ -57,7 +57,7 @@ def read_hex_key(path: Path, size: int = 32) -> bytes:
         raise KeyFileProblem("missing") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise KeyFileProblem("unreadable", cause=type(exc).__name__) from None
-    if info.st_mode & stat.S_IRWXO:
+    if info.st_mode & (stat.S_IRWXG | stat.S_IRWXO):  # a group member with the key signs cookies or pseudonyms
         raise KeyFileProblem("exposed", mode=stat.S_IMODE(info.st_mode))
     try:
         key = bytes.fromhex(text)
@@ -76,6 +76,9 @@ def load_or_create_secret(path: Path, size: int = 32) -> bytes:
     try:
         return read_hex_key(path, size)
     except KeyFileProblem as problem:
+        if problem.kind == "exposed":
+            raise KeyFileError(f"{path}: the key file is readable by its group or other users (mode "
+                               f"{problem.mode:04o}); run `chmod 600 {path}`") from None
         raise KeyFileError(f"{path}: the key file is {problem.kind}") from None
 
 

@@ -41,7 +41,7 @@ _PROBLEMS = {
     "missing": "the secret key file {path} is missing (setting {setting}): {hint}, "
                "or point the setting at an existing key file",
     "unreadable": "cannot read the secret key file {path} (setting {setting}): {cause}",
-    "exposed": "the secret key file {path} (setting {setting}) is accessible to other users "
+    "exposed": "the secret key file {path} (setting {setting}) is accessible to its group or other users "
                "(mode {mode:04o}): run `chmod 600 {path}`",
     "malformed": "the secret key file {path} (setting {setting}) does not hold a hex key: {hint}",
     "short": "the secret key in {path} (setting {setting}) is shorter than {size} bytes",

@@ -49,7 +49,9 @@ def test_app_refuses_to_start_without_the_secret(fake_services, tmp_path):
 
 
 @pytest.mark.parametrize("content, mode, words", [
-    ("ab" * 32, 0o644, "accessible to other users"),  # readable by everyone
+    ("ab" * 32, 0o644, "accessible to its group or other users"),  # readable by everyone
+    ("ab" * 32, 0o640, r"accessible to its group.*mode 0640.*chmod 600"),  # readable by the group (issue 12)
+    ("ab" * 32, 0o620, "accessible to its group"),  # writable by the group
     ("not hex at all", 0o600, "does not hold a hex key"),
     ("ab" * 8, 0o600, "shorter than 32 bytes"),
 ])
