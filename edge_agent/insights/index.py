@@ -148,7 +148,7 @@ class InsightsIndex:
         digest = hashlib.sha256(session_id.encode("utf-8")).hexdigest()[:32]
         number = self._sessions.get(digest)
         if number is None:
-            number = int(self._conn.execute("INSERT INTO sessions (digest) VALUES (?)", (digest,)).lastrowid)
+            number = int(self._conn.execute("INSERT INTO sessions (digest) VALUES (?)", (digest,)).lastrowid or 0)
             self._sessions[digest] = number
         return number
 
@@ -228,7 +228,7 @@ class InsightsIndex:
         for key, vector, cluster in zip(keys, vectors, clusters.assign(vectors)):
             cur = self._conn.execute("INSERT INTO questions (digest, text, vector, cluster) VALUES (?,?,?,?)",
                                      (key, new[key], np.asarray(vector, dtype=np.float32).tobytes(), cluster))
-            known[key] = int(cur.lastrowid)
+            known[key] = int(cur.lastrowid or 0)
         return len(keys)
 
     def _save_clusters(self, clusters: Clusters) -> None:

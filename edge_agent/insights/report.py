@@ -8,6 +8,7 @@ placeholders as their types.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -159,7 +160,7 @@ class ReportBuilder:
             by_cluster.setdefault(int(row[1]), []).append(row)
         ranked = self._ranked(by_cluster)
         weeks = {int(r[0]): r for r in q.weeks()}
-        topics = []
+        topics: list[Topic] = []
         clusters = q.clusters()
         for cluster, count, sess, _gap, _gap_sess in sorted(clusters, key=lambda r: -r[1]):
             if sess < k or len(topics) >= MAX_TOPICS:
@@ -172,7 +173,7 @@ class ReportBuilder:
         rising = tuple(Alert(t.id, _short(t.label), t.change_pct, alert_text(_short(t.label), t.change_pct, lang))
                        for t in sorted(topics, key=lambda t: -(t.change_pct or 0))
                        if t.change_pct is not None and t.change_pct >= self.rising_pct and t.examples)
-        gaps = []
+        gaps: list[Gap] = []
         for cluster, _count, _sess, gap, gap_sess in sorted(clusters, key=lambda r: -(r[3] or 0)):
             if gap_sess < k or len(gaps) >= MAX_GAPS:
                 continue
@@ -196,7 +197,7 @@ class ReportBuilder:
         for cluster, rows in by_cluster.items():
             centroid = self.index.centroid(cluster) if any(int(r[0]) in vectors for r in rows) else None
 
-            out[cluster] = sorted(rows, key=lambda row, c=centroid: _typical_first(row, c, vectors))
+            out[cluster] = sorted(rows, key=functools.partial(_typical_first, centroid=centroid, vectors=vectors))
         return out
 
     @staticmethod

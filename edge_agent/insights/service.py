@@ -4,7 +4,9 @@ from __future__ import annotations
 import logging
 import threading
 from datetime import date, datetime, time, timedelta
-from typing import Callable
+from typing import Callable, Sequence
+
+import numpy as np
 
 from edge_agent.config import Settings
 from edge_agent.insights.index import EmbedMany, InsightsIndex, RefreshResult, embed_many, index_path
@@ -27,7 +29,7 @@ class InsightsService:
         self._embed: EmbedMany | None = None
         self._lock = threading.Lock()
 
-    def _embedding(self, texts):  # type: ignore[no-untyped-def]
+    def _embedding(self, texts: Sequence[str]) -> np.ndarray:
         if self._embed is None:
             self._embed = embed_many(self._embedder_of())
         return self._embed(texts)

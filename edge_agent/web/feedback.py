@@ -1,7 +1,8 @@
 """POST /api/feedback: the kiosk customer's 👍/👎 (and an optional fixed reason) on one of their answers.
 
-Anonymous like the chat API: the session id is the secret, and a vote is stored only on a turn of that
-session (edge_agent/insights/schema.py). No free text is accepted: the reason is one of three codes.
+Anonymous like the chat API: the vote must come from the client the live session belongs to (its token,
+session_binding.py), and it is stored only on a turn of that session (edge_agent/insights/schema.py).
+No free text is accepted: the reason is one of three codes.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from flask import Blueprint, current_app, jsonify, request
 from edge_agent.errors import BadRequest, NotFound
 from edge_agent.insights.schema import REASONS, VOTES
 from edge_agent.sessions import check_session_id
+from edge_agent.web import session_binding
 
 bp = Blueprint("feedback", __name__, url_prefix="/api")
 
@@ -30,6 +32,8 @@ def submit() -> Any:
         raise BadRequest("vote must be up or down.")
     if reason and (vote != "down" or reason not in REASONS):
         raise BadRequest(f"reason must be one of {', '.join(REASONS)}, with a down vote.")
+    if session_binding.owned(sid) is None:  # another client's session is a 403 (SessionForbidden)
+        raise NotFound("There is no such conversation.")
     if not current_app.extensions["edge_agent"].store.record_feedback(sid, turn_id, vote, reason):
         raise NotFound("There is no such answer in this conversation.")
     return jsonify({"ok": True, "vote": vote, "reason": reason})

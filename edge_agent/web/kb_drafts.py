@@ -54,7 +54,7 @@ def _form(status: int = 200, **values: Any) -> Any:
 @require_role(ADMIN)
 def draft() -> Any:
     """The draft FAQ entry for one knowledge gap of the insights report (same filter as the page)."""
-    lang = request.args.get("lang") if request.args.get("lang") in ("zh", "en") else "zh"
+    lang = "en" if request.args.get("lang") == "en" else "zh"
     if "gap" not in request.args:  # a new entry from scratch
         return _form(question="", phrasings="", gap=None, lang=lang, collection="")
     try:
@@ -80,7 +80,7 @@ def save() -> Any:
     phrasings = list(dict.fromkeys(_one_line(p) for p in (request.form.get("phrasings") or "").splitlines()
                                    if _one_line(p) and _one_line(p) != question))[:MAX_PHRASINGS]
     answer = (request.form.get("answer") or "").strip()[:MAX_ANSWER_CHARS]
-    lang = request.form.get("lang") if request.form.get("lang") in ("zh", "en") else "zh"
+    lang = "en" if request.form.get("lang") == "en" else "zh"
     collection = (request.form.get("collection") or "").strip().lower()
     gap = (request.form.get("gap") or "0").strip()
     values = {"question": question, "phrasings": "\n".join(phrasings), "answer": answer, "lang": lang,
@@ -103,9 +103,10 @@ def save() -> Any:
         target = folder / doc_id
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(faq_markdown(question, phrasings, answer, lang), encoding="utf-8")
+        actor = getattr(current_user(), "name", "")
         with current_app.extensions[kb_admin.KB_LOCK]:
             report = add_paths(services.knowledge, [folder], IngestOptions.from_settings(settings),
-                               kb_admin._ingest_redactor(settings), on_change=kb_admin._recorder(current_user().name))
+                               kb_admin._ingest_redactor(settings), on_change=kb_admin._recorder(actor))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     result = report.files[0]
