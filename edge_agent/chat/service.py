@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Iterator
 
 from edge_agent.chat import extract, grounding, retrieval, smalltalk
+from edge_agent.chat.drafts import DraftGate
 from edge_agent.chat.kinds import AnswerKind, Outcome, Plan
 from edge_agent.chat.messages import DECLINE, STILL_WAITING, redaction_notice
 from edge_agent.chat.retriever import ANSWER, CLARIFY, Retriever
@@ -53,13 +54,15 @@ class ChatReply:
     notice: str | None
     full_answer: str | None = None  # the whole entry, when the answer quotes only part of it
     turn_id: int | None = None  # the stored turn (the kiosk's 👍/👎 names it together with the session id)
+    question: str | None = None  # the customer's message as redacted (the kiosk's own bubble shows this)
 
     def to_json(self) -> dict[str, Any]:
         """The API's response body."""
         return {"ok": True, "session_id": self.session_id, "answer": self.answer,
                 "answer_kind": self.answer_kind, "sources": [asdict(s) for s in self.sources],
                 "redactions": [{"type": r.entity_type, "count": r.count} for r in self.redactions],
-                "notice": self.notice, "full_answer": self.full_answer, "turn_id": self.turn_id}
+                "notice": self.notice, "full_answer": self.full_answer, "turn_id": self.turn_id,
+                "question": self.question}
 
 
 @dataclass
@@ -272,7 +275,8 @@ class ChatService:
             if not (self.settings.stream_drafts and outcome.kind == AnswerKind.GENERATED):
                 yield "delta", {"text": outcome.answer}
             full = turn.full_answer if outcome.kind == AnswerKind.QUOTED else None
-            turn.reply = ChatReply(turn.session_id, outcome.answer, outcome.kind, sources, redactions, notice, full)
+            turn.reply = ChatReply(turn.session_id, outcome.answer, outcome.kind, sources, redactions, notice, full,
+                                   question=turn.question.text)
             turn.reply = replace(turn.reply, turn_id=self._record(turn, turn.reply, outcome.verdict, outcome.output))
             yield "done", turn.reply.to_json()
         finally:
@@ -317,16 +321,18 @@ class ChatService:
         params = GenerationParams(max_tokens=self.settings.max_tokens, temperature=self.settings.temperature,
                                   deadline=time.monotonic() + self.settings.generation_timeout_s)
         guard = StreamGuard(lambda s: self.redactor.redact(s, turn.session.vault), self.settings.stream_holdback_chars)
+        gate = DraftGate([h.text for h in turn.hits], turn.lang, self.settings.grounding_min_overlap,
+                         check=self.settings.grounding_check)  # drafts show only sentences the sources support
         pieces: list[str] = []
         for piece in self.model.stream(prompt, params):
             pieces.append(piece)
             if self.settings.stream_drafts:
-                safe = guard.feed(piece)
+                safe = gate.feed(guard.feed(piece))
                 if safe:
                     yield "delta", {"text": safe}
         turn.release()  # the model is free for the next caller while we check and record
         if self.settings.stream_drafts:
-            rest = guard.finish()
+            rest = gate.feed(guard.finish()) + gate.finish()
             if rest:
                 yield "delta", {"text": rest}
         return "".join(pieces)

@@ -6,7 +6,21 @@ from flask import Flask
 from edge_agent import auth
 from edge_agent.config import Settings
 from edge_agent.services import Services, build_services
-from edge_agent.web import agent, api, audit, errors, health, kb_admin, kiosk, metrics, security
+from edge_agent.web import (
+    agent,
+    api,
+    audit,
+    errors,
+    feedback,
+    health,
+    insights,
+    kb_admin,
+    kb_drafts,
+    kiosk,
+    media,
+    metrics,
+    security,
+)
 
 EXTENSION = "edge_agent"
 
@@ -29,6 +43,10 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.register_blueprint(audit.bp)
     app.register_blueprint(agent.bp)
     app.register_blueprint(kb_admin.bp)
+    app.register_blueprint(insights.bp)  # /insights for managers (k-anonymous aggregates)
+    app.register_blueprint(kb_drafts.bp)  # /admin/kb/draft: a knowledge gap becomes a draft FAQ entry
+    app.register_blueprint(feedback.bp)  # POST /api/feedback: the kiosk's 👍/👎
+    media.init_app(app)  # /api/ask/image, /api/ask/voice, /api/speak (engines load on first use)
     metrics.init_app(app)  # GET /metrics; wraps the chat path's parts in timing proxies
     return app
 

@@ -12,6 +12,7 @@
   var STRINGS = JSON.parse(document.getElementById("kiosk-strings").textContent);
   var MAX_CHARS = parseInt(body.dataset.maxChars, 10) || 2000;
   var IDLE_RESET_S = parseInt(body.dataset.idleResetSeconds, 10) || 0;
+  var IDLE_RESET_ELDERLY_S = parseInt(body.dataset.idleResetElderlySeconds, 10) || IDLE_RESET_S;
   var API = (body.dataset.apiBase || "").replace(/\/+$/, "");
   var COLLECTION = body.dataset.collection || "";
 
@@ -165,6 +166,14 @@
     bubble.appendChild(srLabel("you"));
     bubble.appendChild(el("p", "bubble-text", text));
     return appendToConversation(bubble);
+  }
+
+  /** Once the reply is in, the customer's own words on the shared screen are the redacted ones (issue 11). */
+  function showRedactedQuestion(bubble, question) {
+    if (!bubble || typeof question !== "string" || !question) { return; }
+    var text = bubble.querySelector(".bubble-text");
+    renderAnswerText(text, question);
+    bubble.dataset.redacted = "true";
   }
 
   function addTyping() {
@@ -458,13 +467,17 @@
     return "error_generic";
   }
 
-  /** Send the message box, or (``choice`` = {id, title}) the entry picked from a clarifying question. */
-  function sendMessage(choice) {
+  /** Send the message box, or (``choice`` = {id, title}) the entry picked from a clarifying question.
+   * ``confirmed``: the elderly mode's confirmation step (kiosk-elderly.js) has already said yes. */
+  function sendMessage(choice, confirmed) {
     if (choice) { els.message.value = choice.title; }
     var text = els.message.value;
     if (!canSend()) {
       updateCounter();
       return;
+    }
+    if (!confirmed && hooks.confirmSend && hooks.confirmSend(text, function () { sendMessage(choice, true); })) {
+      return;  // a confirmation is on screen; it calls back when the customer says yes
     }
     touch();
     var generation = state.generation;
@@ -508,6 +521,7 @@
     function onDone(result) {
       finished = true;
       removeTyping();
+      showRedactedQuestion(customerBubble, result.question);
       showNotice(result.notice);
       var bubble = ensureAnswer();
       renderAnswerText(bubble.querySelector(".answer-text"), String(result.answer || ""));
@@ -667,15 +681,26 @@
     if (announce) { addSystemMessage("new_conversation_done", null, "info"); }
   }
 
+  function idleSeconds() {
+    return body.classList.contains("elderly") ? IDLE_RESET_ELDERLY_S : IDLE_RESET_S;
+  }
+
+  /** The shared screen forgets: after idleSeconds() without a touch, clear it and end the session (issue 12). */
   function touch() {
-    if (!IDLE_RESET_S) { return; }
     if (state.idleTimer) { clearTimeout(state.idleTimer); }
+    state.idleTimer = null;
+    var seconds = idleSeconds();
+    if (!seconds) { return; }
     state.idleTimer = setTimeout(function () {
       state.idleTimer = null;
-      if (state.busy) { touch(); return; }
-      var hasContent = els.message.value || els.conversation.querySelector(".bubble.customer, .system-message, .masking-notice");
-      if (hasContent) { newConversation(false); }
-    }, IDLE_RESET_S * 1000);
+      if (state.busy || (hooks.isBusy && hooks.isBusy())) { touch(); return; }
+      var hasContent = els.message.value || els.conversation.querySelector(
+        ".bubble.customer, .system-message, .masking-notice, .answer");
+      if (hasContent) {
+        newConversation(false);
+        document.dispatchEvent(new CustomEvent("edge-agent:idle-reset"));
+      }
+    }, seconds * 1000);
   }
 
   // ---------------------------------------------------------------- wiring
@@ -706,6 +731,10 @@
     els.message.focus({ preventScroll: true });
   });
 
+  ["pointerdown", "keydown"].forEach(function (name) {
+    document.addEventListener(name, touch, { passive: true, capture: true });
+  });
+
   window.addEventListener("pagehide", function () {
     // Leaving or reloading the page ends the server-side session; nothing of the conversation is kept.
     resetSession(true);
@@ -715,8 +744,24 @@
     if (event.persisted) { newConversation(false); } // restored from the back/forward cache
   });
 
+  // What the other kiosk scripts (kiosk-media.js, kiosk-elderly.js, feedback.js) may use; they set ``hooks``.
+  var hooks = {};
+  window.EdgeKiosk = {
+    api: API, strings: STRINGS, hooks: hooks, t: t, setI18n: setI18n, el: el,
+    lang: function () { return state.lang; },
+    ensureSession: ensureSession, touch: touch, idleSeconds: idleSeconds,
+    renderAnswerText: renderAnswerText, addSystemMessage: addSystemMessage,
+    message: els.message, updateCounter: updateCounter, sendMessage: sendMessage,
+    isBusy: function () { return state.busy; },
+    setBusy: function (busy) { state.busy = !!busy; updateCounter(); },
+    parseRetryAfter: parseRetryAfter, pauseForRetry: pauseForRetry, errorKeyFor: errorKeyFor,
+    showRedactedQuestion: showRedactedQuestion
+  };
+
   ensureSession();
   applyLanguage();
   updateCounter();
+  touch();
   body.classList.add("js-ready");
+  document.dispatchEvent(new CustomEvent("edge-agent:ready"));
 })();

@@ -16,13 +16,17 @@ from tests.edge_agent.auth.conftest import ACCOUNTS, assert_error, login, page_t
 
 # Deliberately open to anyone (kiosk customers, probes); must equal the app's own list.
 PUBLIC = {"kiosk.page", "api.chat", "api.chat_stream", "api.end_session", "api.session_messages", "health.healthz",
-          "static", "auth.login", "metrics.metrics"}
+          "static", "auth.login", "metrics.metrics", "feedback.submit",
+          "media.ask_image", "media.ask_voice", "media.speak"}
 # The roles of this package's routes, written out so a changed decorator shows up here.
 EXPECTED = {
     "auth.logout": set(STAFF_ROLES),
     "auth.admin_users": {"admin"}, "auth.admin_add_user": {"admin"}, "auth.admin_set_role": {"admin"},
     "auth.admin_remove_user": {"admin"},
     "audit.index": {"auditor"}, "audit.session_view": {"auditor"}, "audit.export": {"auditor"},
+    # a manager sees k-anonymous insights only: never /audit, a transcript or the agent queue
+    "insights.page": {"manager", "admin"}, "insights.data": {"manager", "admin"},
+    "insights.csv_export": {"manager", "admin"}, "kb_drafts.draft": {"admin"}, "kb_drafts.save": {"admin"},
 }
 SAMPLE_SESSION = "matrix-session-0001"
 SAMPLE_ARGS = {"name": "sample-user", "session_id": SAMPLE_SESSION, "filename": "staff.css"}
