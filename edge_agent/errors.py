@@ -105,3 +105,11 @@ class SessionForbidden(EdgeError):
     code = "session_forbidden"
     default_message = ("This conversation belongs to another screen. Please start a new conversation. "
                        "此对话属于其他终端，请开始新的对话。")
+
+
+class KnowledgeUnavailable(EdgeError):
+    """The knowledge store (a Chroma server named by chroma_url) cannot be reached."""
+
+    status = 503
+    code = "knowledge_unavailable"
+    default_message = "The knowledge base is not available."

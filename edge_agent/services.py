@@ -71,7 +71,12 @@ def build_redactor(settings: Settings) -> Redactor:
 
 
 def build_knowledge(settings: Settings) -> KnowledgeStore:
-    """The Chroma store under the data directory with the bundled e5 embedder."""
+    """The Chroma store with the bundled e5 embedder: the Chroma server of ``chroma_url`` (shared by every
+    process), else the embedded store under the data directory."""
+    if settings.chroma_url:
+        from edge_agent.knowledge.shared import SharedKnowledgeStore
+
+        return SharedKnowledgeStore(settings.chroma_url, E5Embedder())
     return KnowledgeStore(settings.chroma_dir, E5Embedder())
 
 

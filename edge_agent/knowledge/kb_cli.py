@@ -31,6 +31,7 @@ from edge_agent.knowledge.ingest import (
     remove_documents,
     walk,
 )
+from edge_agent.knowledge.writer_lock import knowledge_writer
 
 if TYPE_CHECKING:
     from edge_agent.conversations import ConversationStore
@@ -135,7 +136,7 @@ def kb_add(args: argparse.Namespace, settings: Settings) -> int:
     for path in paths:  # fail before loading models when a path is missing
         if not path.exists():
             raise FileNotFoundError(f"no such file or directory: {path}")
-    with audit_recorder(settings) as record:  # fails fast (audit key) before loading models
+    with knowledge_writer(settings, "add"), audit_recorder(settings) as record:  # fails fast before loading models
         redactor = build_ingest_redactor(settings)
         store = _store(settings)
         options = dataclasses.replace(IngestOptions.from_settings(settings),
@@ -202,7 +203,7 @@ def print_report(report: IngestReport, total: int, *, json_lines: bool = False, 
 
 def kb_remove(args: argparse.Namespace, settings: Settings) -> int:
     """Remove documents by id, each chained into the audit trail (an unknown id removes nothing)."""
-    with audit_recorder(settings) as record:
+    with knowledge_writer(settings, "remove"), audit_recorder(settings) as record:
         store = _store(settings)
         changes = remove_documents(store, args.doc_ids, on_change=record)
     for change in changes:
@@ -243,7 +244,7 @@ def kb_calibrate(args: argparse.Namespace, settings: Settings) -> int:
     scope = ScopeIndex.build(store.embedder) if settings.scope_check else None
     report = calibrate(store, scope, fitted_on=f"{store.count()} entries", pool=settings.retrieval_pool)
     report.model.save(settings.calibration_path)
-    head = head_for(store.snapshot(), fitted_on=f"{store.count()} entries")
+    head, head_cv = head_for(store.snapshot(), fitted_on=f"{store.count()} entries")
     if head is not None:
         head.save(settings.intent_head_path)
     else:
@@ -251,7 +252,8 @@ def kb_calibrate(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print(json.dumps({**asdict(report.model), "positives": report.positives, "negatives": report.negatives,
                           "balanced_accuracy": report.balanced_accuracy, "path": str(settings.calibration_path),
-                          "intent_head": str(settings.intent_head_path) if head is not None else None}))
+                          "intent_head": str(settings.intent_head_path) if head is not None else None,
+                          "intent_head_cv": head_cv}))
     else:
         print(f"probed with {report.positives} questions that find their entry and {report.negatives} that "
               f"should be declined (balanced accuracy {report.balanced_accuracy:.3f}): answer at "
@@ -259,6 +261,10 @@ def kb_calibrate(args: argparse.Namespace, settings: Settings) -> int:
               f"{settings.calibration_path}" + (f"; intent head over {len(head.entry_ids)} entries saved to "
                                                 f"{settings.intent_head_path}" if head is not None else "")
               + " (restart `serve` to use them)")
+        if head_cv:
+            print(f"held-out phrasings ranked first: intent head {head_cv['cv_head']:.3f}, similarity search "
+                  f"{head_cv['cv_similarity']:.3f} — " + ("head kept" if head is not None else
+                                                          "head not used (it does not rank them better)"))
     return 0
 
 

@@ -89,13 +89,17 @@ class KnowledgeStore:
     the token lists kept in each entry's metadata).
     """
 
-    def __init__(self, path: Path, embedder: Embedder) -> None:
+    def __init__(self, path: Path, embedder: Embedder, *, client: Any = None) -> None:
+        """``client``: a Chroma client to use instead of the embedded one under ``path`` (a Chroma server's
+        ``HttpClient``, see edge_agent.knowledge.shared)."""
         import chromadb
         from chromadb.config import Settings as ChromaSettings
 
-        path.mkdir(parents=True, exist_ok=True)
-        self._client = chromadb.PersistentClient(
-            path=str(path), settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False))
+        if client is None:
+            path.mkdir(parents=True, exist_ok=True)
+            client = chromadb.PersistentClient(
+                path=str(path), settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False))
+        self._client = client
         # embedding_function=None: we always pass vectors, so Chroma never loads (or downloads) its default model
         self._col = self._client.get_or_create_collection(
             COLLECTION, embedding_function=None, metadata={"hnsw:space": "cosine"})
