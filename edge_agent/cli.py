@@ -13,6 +13,7 @@ from edge_agent.audit.commands import add_audit_parsers, cmd_audit, cmd_init
 from edge_agent.auth.commands import add_users_parser, cmd_users
 from edge_agent.config import Settings, SettingsError
 from edge_agent.errors import EdgeError
+from edge_agent.insights.commands import add_insights_parser, cmd_insights
 from edge_agent.knowledge.kb_cli import add_kb_parser, cmd_ingest, cmd_kb
 from edge_agent.ops.commands import add_ops_parsers, cmd_backup, cmd_doctor, cmd_migrate, cmd_restore
 from guardrails.keys import KeyFileError
@@ -62,7 +63,9 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     load_secret_key(settings)  # refuse to start without the staff cookie secret, before loading anything
     audit_options(settings, create_key=settings.audit_key_autocreate)  # and on an audit trail that does not match
+    from edge_agent.knowledge.writer_lock import hold_for_serve
 
+    data_lock = hold_for_serve(settings)  # `kb add` refuses while it is held (embedded store: one process)
     redactor = build_redactor(settings)
     _logging(settings, redactor)
     services = build_services(settings, redactor=redactor, create_audit_key=settings.audit_key_autocreate)
@@ -77,6 +80,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         pass
     finally:
         server.close()
+        data_lock.release()
         print("edge-agent stopped.", flush=True)
     return 0
 
@@ -141,6 +145,17 @@ def cmd_models(args: argparse.Namespace, settings: Settings) -> int:
                                        chat_format=args.chat_format, licence=args.licence)
         print(f"registered {spec.name}: {spec.path} sha256 {spec.sha256}; select it with EDGE_MODEL={spec.name}")
         return 0
+    if args.action == "evaluate":  # the grounding figure `models list` shows, measured on a fixed question set
+        from edge_agent.llm.grounding_eval import evaluate_command
+
+        name = args.name or settings.model
+        report = evaluate_command(settings, name, questions_file=Path(args.questions) if args.questions else None,
+                                  limit=args.limit, lang=args.lang)
+        print(f"{name}: {report.summary()}; verdicts {report.reasons}")
+        return 0
+    from edge_agent.llm.grounding_eval import figure_for, load
+
+    measured = load(settings.data_dir)
     specs = manifest.read_manifest(settings.models_dir)
     selected = manifest.resolve_model(settings)
     if selected.name not in specs:
@@ -152,6 +167,7 @@ def cmd_models(args: argparse.Namespace, settings: Settings) -> int:
             state = "present" if spec.path.is_file() else "missing"
             print(f"{mark} {name:24} {spec.path.name:40} {state:8} {spec.chat_format:7} ctx={spec.n_ctx:<6} "
                   f"licence: {spec.licence}")
+            print(f"  {'':24} {figure_for(measured, name, spec.sha256)}")
         else:
             result = manifest.verify(spec)
             failed += result.status == "mismatch" or (name == selected.name and not result.ok)
@@ -205,6 +221,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "models": cmd_models, "config": cmd_config, "keys": cmd_keys, "reveal": cmd_reveal,
     "kb": cmd_kb, "init": cmd_init, "audit": cmd_audit, "users": cmd_users,
     "backup": cmd_backup, "restore": cmd_restore, "migrate": cmd_migrate, "doctor": cmd_doctor,
+    "insights": cmd_insights,
 }
 
 
@@ -229,11 +246,14 @@ def build_parser() -> argparse.ArgumentParser:
     redact.add_argument("--jsonl", action="store_true",
                         help='read JSON lines with a "text" field; add "redacted" and "entities"')
     models = sub.add_parser("models", help="list, verify or prepare GGUF models")
-    models.add_argument("action", choices=("list", "verify", "prepare", "add"))
-    models.add_argument("name", nargs="?", help="add: the name to register the model under")
+    models.add_argument("action", choices=("list", "verify", "prepare", "add", "evaluate"))
+    models.add_argument("name", nargs="?", help="add: the name to register the model under; evaluate: the model")
     models.add_argument("file", nargs="?", help="add: the GGUF file (its sha256 goes into the manifest)")
     models.add_argument("--chat-format", default="template", help="add: prompt format (default: the GGUF's)")
     models.add_argument("--licence", default="unknown", help="add: the model's licence, for the list")
+    models.add_argument("--questions", help="evaluate: JSON lines with a question field (default: the KB's headings)")
+    models.add_argument("--limit", type=int, default=40, help="evaluate: questions asked (default 40, 0: all)")
+    models.add_argument("--lang", default="", choices=("", "zh", "en"), help="evaluate: one language only")
     keys = sub.add_parser("keys", help="create the recovery key pair for the encrypt operator")
     keys.add_argument("action", choices=("recovery-keypair",))
     keys.add_argument("--private-out", required=True, help="where to write the private key (then move it off the box)")
@@ -242,6 +262,7 @@ def build_parser() -> argparse.ArgumentParser:
     reveal.add_argument("--private-key", required=True)
     add_audit_parsers(sub)  # `init` and `audit verify|export|purge`
     add_users_parser(sub)  # `users add|list|remove|set-role|passwd|init-secret`
+    add_insights_parser(sub)  # `insights --since D --until D [--json]`
     add_ops_parsers(sub)  # `backup DIR`, `restore DIR`, `migrate`, `doctor`
     config = sub.add_parser("config", help="show every setting, its value and what it does")
     config.add_argument("--markdown", action="store_true", help="print the settings table for README.md")
