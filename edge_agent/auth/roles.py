@@ -11,11 +11,13 @@ KIOSK = "kiosk"      # anonymous: the chat page and chat API; never a stored acc
 AGENT = "agent"      # the escalation queue
 AUDITOR = "auditor"  # read-only: transcripts, chain verification, export
 ADMIN = "admin"      # knowledge base and users
-ROLES: tuple[str, ...] = (KIOSK, AGENT, AUDITOR, ADMIN)
-STAFF_ROLES: tuple[str, ...] = (AGENT, AUDITOR, ADMIN)  # roles a stored account can have
+MANAGER = "manager"  # demand insights only (k-anonymous aggregates): never transcripts, /audit or raw records
+ROLES: tuple[str, ...] = (KIOSK, AGENT, AUDITOR, ADMIN, MANAGER)
+STAFF_ROLES: tuple[str, ...] = (AGENT, AUDITOR, ADMIN, MANAGER)  # roles a stored account can have
 
-ROLE_LABELS: dict[str, str] = {AGENT: "坐席 Agent", AUDITOR: "审计员 Auditor", ADMIN: "管理员 Admin"}
-ROLE_HOME: dict[str, str] = {AGENT: "/agent", AUDITOR: "/audit", ADMIN: "/admin/users"}
+ROLE_LABELS: dict[str, str] = {AGENT: "坐席 Agent", AUDITOR: "审计员 Auditor", ADMIN: "管理员 Admin",
+                               MANAGER: "经理 Manager"}
+ROLE_HOME: dict[str, str] = {AGENT: "/agent", AUDITOR: "/audit", ADMIN: "/admin/users", MANAGER: "/insights"}
 
 NAME_RE = re.compile(r"[a-z][a-z0-9._-]{1,31}")
 

@@ -13,7 +13,7 @@ from edge_agent.auth.secret import create_secret_key
 from edge_agent.auth.services import auth_services
 
 PASSWORD = "Correct-Horse-42-battery"
-ACCOUNTS = {"agent": "agent1", "auditor": "auditor1", "admin": "admin1"}  # role -> user name
+ACCOUNTS = {"agent": "agent1", "auditor": "auditor1", "admin": "admin1", "manager": "manager1"}  # role -> user name
 CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
 # argon2id at the lowest cost: a sign-in through the views takes ~1 ms instead of ~0.2 s. Only the fixture
 # accounts use it; tests of the production cost use hasher() and password_hash.
