@@ -110,14 +110,15 @@ def main() -> int:
     shipped = score(Retriever(store, ranking.default_model(), scope), store, tests, by_q)
     t0 = time.perf_counter()
     report = calibrate(store, scope, args.dataset)
-    head = head_for(store.snapshot(), args.dataset)  # kb calibrate fits both
+    head, head_cv = head_for(store.snapshot(), args.dataset)  # kb calibrate fits both
     calibrate_s = time.perf_counter() - t0
     calibrated = score(Retriever(store, report.model, scope, head=head), store, tests, by_q)
     print(json.dumps({"dataset": args.dataset, "questions": len(tests), "entries": store.count(),
                       "ingest_s": round(ingest_s, 1), "calibrate_s": round(calibrate_s, 1),
                       "calibration": {"answer_at": report.model.answer_at, "clarify_at": report.model.clarify_at,
                                       "probes": report.positives + report.negatives,
-                                      "intent_head_entries": len(head.entry_ids) if head else 0},
+                                      "intent_head_entries": len(head.entry_ids) if head else 0,
+                                      "intent_head_cv": head_cv},
                       "shipped_model": shipped, "after_kb_calibrate": calibrated}, indent=1))
     return 0
 

@@ -6,7 +6,7 @@ same session. A clarifying question on an answerable row is followed by picking 
 was offered (as a customer would), and then counts as right only if that answer is right.
 
     .venv/bin/python benchmarks/bench_understanding.py [--eval benchmarks/kb_hard.jsonl] [--split tune]
-        [--modes hybrid,classic] [--calibrate] [--out results.json]
+        [--modes hybrid,classic] [--calibrate] [--head] [--out results.json]
 
 Splits: kb_hard.jsonl has a `split` field (tune/test; the test half is frozen: report it, never tune on it);
 for kb_eval.jsonl `even` ids are the tune half and `odd` the report half.
@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from edge_agent.chat.calibration import calibrate  # noqa: E402
+from edge_agent.chat.head import head_for  # noqa: E402
 from edge_agent.chat.retrieval import ScopeIndex  # noqa: E402
 from edge_agent.config import Settings  # noqa: E402
 from edge_agent.knowledge.embedder import E5Embedder  # noqa: E402
@@ -125,6 +126,7 @@ def main() -> int:
     ap.add_argument("--split", default="tune")
     ap.add_argument("--modes", default="hybrid,classic")
     ap.add_argument("--calibrate", action="store_true", help="run `kb calibrate` on the sample KB first")
+    ap.add_argument("--head", action="store_true", help="fit the KB's intent head first (kb calibrate does)")
     ap.add_argument("--data-dir", help="reuse an ingested data directory")
     ap.add_argument("--out")
     args = ap.parse_args()
@@ -140,8 +142,16 @@ def main() -> int:
         report.model.save(settings.calibration_path)
     elif settings.calibration_path.exists():
         settings.calibration_path.unlink()
+    if args.head:
+        head, head_cv = head_for(knowledge.snapshot(), "sample KB")
+        print(json.dumps({"intent_head_cv": head_cv, "kept": head is not None}), file=sys.stderr)
+        if head is not None:
+            head.save(settings.intent_head_path)
+    else:
+        settings.intent_head_path.unlink(missing_ok=True)
     results = [run_mode(data_dir, knowledge, m, rows) for m in args.modes.split(",")]
-    out = {"eval": Path(args.eval).name, "split": args.split, "calibrated": args.calibrate, "results": results}
+    out = {"eval": Path(args.eval).name, "split": args.split, "calibrated": args.calibrate, "head": args.head,
+           "results": results}
     text = json.dumps(out, ensure_ascii=False, indent=1)
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8")

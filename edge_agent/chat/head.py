@@ -29,6 +29,7 @@ MAX_ENTRIES = 5000
 L2 = 1e-4
 TEMPERATURE = 20.0
 MAX_ITER = 200
+MIN_GAIN = 0.02  # the head is kept only when it ranks held-out phrasings this much better
 
 
 @dataclass(frozen=True)
@@ -46,9 +47,15 @@ class IntentHead:
         return {e: i for i, e in enumerate(self.entry_ids)}
 
     def logits(self, vector: Sequence[float]) -> Any:
-        """Unnormalised scores of every entry for one question vector."""
+        """Unnormalised scores of every entry for one question vector (or a row per question)."""
         v = np.asarray(vector, dtype=np.float32)
         return self.temperature * (v @ self.weights[:-1]) + self.weights[-1]
+
+    def log_probabilities(self, vector: Sequence[float]) -> Any:
+        """log p(entry | question) of every entry."""
+        z = self.logits(vector).astype(np.float64)
+        z -= z.max()
+        return z - np.log(np.exp(z).sum())
 
     def order(self, vector: Sequence[float], k: int, allowed: frozenset[str] | None = None) -> list[str]:
         """The k entries the head finds likeliest, best first (only ``allowed`` ones when given)."""
@@ -122,11 +129,50 @@ def fit_head(vectors: Any, owners: Sequence[int], entry_ids: Sequence[str], fitt
     return IntentHead(tuple(entry_ids), result.x.reshape(d + 1, k).astype(np.float32), temperature, fitted_on)
 
 
-def head_for(snap: "Snapshot", fitted_on: str = "") -> IntentHead | None:
-    """The intent head for a store snapshot, or None when it has too many entries or no question views."""
+def _nearest_entry(queries: Any, train: Any, owners: Any, passages: Any) -> Any:
+    """The entry the similarity search would rank first for each query (store.entry_score's rule)."""
+    sims = queries @ train.T
+    best = np.full((len(queries), len(passages)), -9.0)
+    for k in range(len(passages)):
+        cols = np.flatnonzero(owners == k)
+        views = np.concatenate([sims[:, cols], (queries @ passages[k])[:, None]], axis=1)
+        views.sort(axis=1)
+        best[:, k] = views[:, -2:].mean(axis=1) if len(cols) >= 2 else views[:, -1]
+    return best.argmax(axis=1)
+
+
+def cross_validate(vectors: Any, owners: Sequence[int], passages: Any, folds: int = 5,
+                   max_probes: int = 2000, seed: int = 0) -> tuple[float, float]:
+    """Share of held-out phrasings whose own entry comes first: (head, similarity search), same folds."""
+    x = np.asarray(vectors, dtype=np.float64)
+    y = np.asarray(owners, dtype=np.int64)
+    p = np.asarray(passages, dtype=np.float64)
+    fold = np.random.default_rng(seed).integers(0, folds, len(y))
+    probe = np.zeros(len(y), dtype=bool)
+    probe[np.random.default_rng(seed + 1).permutation(len(y))[:max_probes]] = True
+    right_head = right_near = total = 0
+    for f in range(folds):
+        train, test = fold != f, (fold == f) & probe
+        if not test.any() or not train.any():
+            continue
+        head = fit_head(x[train], y[train], [str(i) for i in range(len(p))])
+        right_head += int((np.argmax(head.logits(x[test]), axis=1) == y[test]).sum())
+        right_near += int((_nearest_entry(x[test], x[train], y[train], p) == y[test]).sum())
+        total += int(test.sum())
+    return (right_head / total, right_near / total) if total else (0.0, 0.0)
+
+
+def head_for(snap: "Snapshot", fitted_on: str = "") -> tuple[IntentHead | None, dict[str, float]]:
+    """The intent head for a store snapshot when cross-validation on its own phrasings says it ranks them
+    better than the similarity search by MIN_GAIN; else None. Also the cross-validated figures."""
     index = {cid: i for i, cid in enumerate(snap.ids)}
     rows = [(vi, index[e]) for vi, e in enumerate(snap.view_entry) if e in index]
     if not rows or len(snap.ids) > MAX_ENTRIES:
-        return None
+        return None, {}
     vectors = np.asarray(snap.views)[[vi for vi, _ in rows]]
-    return fit_head(vectors, [i for _, i in rows], snap.ids, fitted_on)
+    owners = [i for _, i in rows]
+    head_acc, near_acc = cross_validate(vectors, owners, snap.passages)
+    figures = {"cv_head": round(head_acc, 4), "cv_similarity": round(near_acc, 4)}
+    if head_acc < near_acc + MIN_GAIN:
+        return None, figures
+    return fit_head(vectors, owners, snap.ids, fitted_on), figures

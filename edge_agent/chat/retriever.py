@@ -11,6 +11,7 @@ card-limit entry, and a long new question is not glued to an old topic.
 """
 from __future__ import annotations
 
+import math
 import re
 import threading
 from dataclasses import dataclass, field, replace
@@ -25,6 +26,7 @@ from edge_agent.knowledge.text import fold
 
 ANSWER, CLARIFY, DECLINE = "answer", "clarify", "decline"
 LANG_TAG = re.compile(r"\.(?:zh|en)(?=\.[a-z]+$)")
+HEAD_WEIGHT = 0.1  # cosine + this × the intent head's log-probability orders the dense candidates
 TOPIC_BONUS = 0.05  # fused-score lift for the topic document's entries (a rank-1 agreement is worth ~0.16)
 
 
@@ -66,18 +68,15 @@ def translation_id(chunk_id: str, lang: str) -> str | None:
 
 
 def reorder(head: IntentHead, vector: list[float], dense: list[tuple[str, float]]) -> list[tuple[str, float]]:
-    """The dense candidates the head knows, in the head's order, in the places they held; entries added
-    after the head was fitted keep their own places. Each keeps its cosine score (the decision reads it)."""
-    known = [e for e, _ in dense if e in head.index]
-    if len(known) < 2:
+    """The dense candidates ordered by cosine plus the head's log-probability (weighted by HEAD_WEIGHT);
+    an entry added after the head was fitted gets the uninformed one, log(1/entries). Each keeps its
+    cosine score (the decision features read it)."""
+    if not dense:
         return dense
-    by_head = iter(head.order(vector, len(known), frozenset(known)))
-    score = dict(dense)
-    out = []
-    for e, _ in dense:
-        nxt = next(by_head) if e in head.index else e
-        out.append((nxt, score[nxt]))
-    return out
+    logp = head.log_probabilities(vector)
+    unknown = -math.log(len(head.entry_ids))
+    return sorted(dense, key=lambda d: -(d[1] + HEAD_WEIGHT * (
+        float(logp[head.index[d[0]]]) if d[0] in head.index else unknown)))
 
 
 class Retriever:

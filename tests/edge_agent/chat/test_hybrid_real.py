@@ -83,6 +83,11 @@ def test_kb_calibrate_writes_a_model_serve_reads(real_data_dir: Path, tmp_path: 
     assert model.weights == shipped.weights  # the probes move thresholds, never the weights
     assert 0 < model.clarify_at <= model.answer_at <= shipped.answer_at and model.clarify_at <= shipped.clarify_at
     assert model.probes == report["positives"] + report["negatives"]
+    # the intent head is kept only when cross-validation on the KB's own phrasings says it ranks better
+    cv = report["intent_head_cv"]
+    assert 0 < cv["cv_similarity"] <= 1 and 0 < cv["cv_head"] <= 1
+    kept = cv["cv_head"] >= cv["cv_similarity"] + 0.02
+    assert (data / "intent_head.npz").exists() == kept == (report["intent_head"] is not None)
 
 
 def test_kb_calibrate_on_an_empty_store_says_so(tmp_path: Path):
