@@ -23,10 +23,12 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from guardrails.entities import PRIORITY
 from guardrails.normalize import normalize
+from guardrails.recognizers.address_recognizer import AddressRecognizer
 from guardrails.recognizers.bank_account_recognizer import BankAccountRecognizer
 from guardrails.recognizers.bank_card_recognizer import BankCardRecognizer
 from guardrails.recognizers.card_expiry_recognizer import CardExpiryRecognizer
 from guardrails.recognizers.card_security_code_recognizer import CardSecurityCodeRecognizer
+from guardrails.recognizers.chinese_name_pos_recognizer import ChineseNamePosRecognizer
 from guardrails.recognizers.chinese_name_recognizer import ChineseNameRecognizer
 from guardrails.recognizers.cjk_safe_ip_recognizer import CjkSafeIpRecognizer
 from guardrails.recognizers.cjk_safe_ssn_recognizer import CjkSafeSsnRecognizer
@@ -34,7 +36,8 @@ from guardrails.recognizers.cn_passport_recognizer import CnPassportRecognizer
 from guardrails.recognizers.cn_phone_recognizer import CnPhoneRecognizer
 from guardrails.recognizers.cn_resident_id_recognizer import CnResidentIdRecognizer
 from guardrails.recognizers.date_of_birth_recognizer import DateOfBirthRecognizer
-from guardrails.recognizers.english_name_recognizer import EnglishNameRecognizer, load_ner
+from guardrails.recognizers.english_name_recognizer import ROLE_NOUNS, EnglishNameRecognizer, load_ner
+from guardrails.recognizers.im_account_recognizer import ImAccountRecognizer
 from guardrails.recognizers.intl_phone_recognizer import IntlPhoneRecognizer
 from guardrails.recognizers.medical_insurance_recognizer import MedicalInsuranceRecognizer
 from guardrails.recognizers.medical_record_recognizer import MedicalRecordRecognizer
@@ -50,8 +53,10 @@ from guardrails.types import Detection
 ANY, CJK, LATIN = "any", "cjk", "latin"
 _HAS_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 # English names are looked for when a word is capitalised, two ALL-CAPS words stand together, or a
-# lower-case cue could introduce a lower-case name ("my name is kathryn smith").
-_HAS_CAPITALISED = re.compile(r"[A-Z][a-z]|[A-Z]{2,}[ \t]+[A-Z]{2,}|(?i:name|this is|i am|i'm|call me)"
+# lower-case cue could introduce a lower-case name ("my name is kathryn smith", "passenger: mary jones",
+# "send 200 to john smith").
+_HAS_CAPITALISED = re.compile(r"[A-Z][a-z]|[A-Z]{2,}[ \t]+[A-Z]{2,}|(?i:name|this is|i am|i'm|call me|"
+                              + ROLE_NOUNS + r"|transfer|send|sent|pay|wire|remit|refund|money|deposit)"
                               r"|(?:我叫|我是|姓名|名字)[ \t:：]*[A-Za-z]")
 
 
@@ -87,6 +92,9 @@ REGISTRY: tuple[RecognizerSpec, ...] = (
     RecognizerSpec(lambda nlp: VehiclePlateRecognizer(), CJK, ("zh",)),
     RecognizerSpec(lambda nlp: ObfuscatedEmailRecognizer(), ANY, ("zh", "en")),
     RecognizerSpec(lambda nlp: ChineseNameRecognizer(), CJK, ("zh",)),
+    RecognizerSpec(lambda nlp: ChineseNamePosRecognizer(), CJK, ("zh",)),  # cue-less names (jieba nr)
+    RecognizerSpec(lambda nlp: AddressRecognizer(), ANY, ("zh", "en")),
+    RecognizerSpec(lambda nlp: ImAccountRecognizer(), ANY, ("zh", "en")),
     RecognizerSpec(lambda nlp: EnglishNameRecognizer(nlp=nlp), LATIN, ("en",)),
 )
 
@@ -191,5 +199,5 @@ def build_detector(*, score_threshold: float = 0.5, entities: tuple[str, ...] | 
         recognizers = tuple((r, s) for r, s in recognizers if set(r.supported_entities) & set(entities))
     detector = Detector(recognizers, score_threshold=score_threshold, entities=entities,
                         window=window, overlap=overlap)
-    detector.detect("Warm-up 预热 a@b.cn 13800138000 (603) 579-8023 192.168.0.1 GB82WEST12345698765432")
+    detector.detect("Warm-up 预热 张伟 a@b.cn 13800138000 (603) 579-8023 192.168.0.1 GB82WEST12345698765432")
     return detector

@@ -85,8 +85,17 @@ ENTITIES: tuple[EntityType, ...] = (
                "of six (粤BD12345)"),
     EntityType("DATE_OF_BIRTH", 4, "出生日期", "date of birth", "〔出生日期已隐藏〕", "[date of birth hidden]",
                "dates of birth after a label (出生日期, 生日, DOB, born on) in numeric, Chinese and English forms"),
+    EntityType("ADDRESS", 4, "住址", "home address", "〔住址已隐藏〕", "[address hidden]",
+               "home addresses: Chinese 省/市/区/路/号/小区/栋/单元/室 runs (three parts with a number, fewer after "
+               "住址/家住/寄到…), English number + street + suffix (any form after an address cue); an "
+               "organisation's own address (支行, 医院, branch…) asked about without a personal cue is kept"),
+    EntityType("IM_ACCOUNT", 4, "微信/QQ/支付宝账号", "WeChat/QQ/Alipay account", "〔社交账号已隐藏〕",
+               "[messaging account hidden]",
+               "WeChat ids, QQ numbers and Alipay accounts after their cue (微信号, vx, QQ号, 支付宝账号, WeChat ID)"),
     EntityType("PERSON", 3, "姓名", "name", "〔姓名已隐藏〕", "[name hidden]",
-               "Chinese names (surname after a cue or before a title); English names (cue phrases, spaCy NER)"),
+               "Chinese names (surname after a cue or role noun, before a title, in lists, or without a cue where "
+               "jieba's tagger also reads a person name); English names (cue phrases, role nouns, payment "
+               "to/from, spaCy NER)"),
 )
 
 BY_NAME: Mapping[str, EntityType] = MappingProxyType({e.name: e for e in ENTITIES})

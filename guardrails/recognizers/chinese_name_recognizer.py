@@ -71,6 +71,9 @@ CUES: tuple[str, ...] = (
     "外婆", "外公", "哥哥", "姐姐", "弟弟", "妹妹", "朋友", "同事", "主治医生", "医生", "大夫", "护士",
     "先生", "女士", "name", "name is", "收款人", "付款人", "汇款人", "存款人", "借款人", "领取人",
     "预约人", "就诊人", "陪护人", "陪同人", "紧急联系人", "用户", "会员", "业主", "住户", "此致",
+    # role nouns of bookings, orders, policies and companies (乘机人王芳, 买家李强, 被保人赵敏)
+    "乘机人", "乘车人", "乘客", "旅客", "入住人", "买家", "卖家", "车主", "房东", "租客", "户主", "参保人",
+    "被保人", "担保人", "保证人", "继承人", "被监护人", "学员", "学生", "店主", "老板", "股东", "负责人",
 )
 # Verbs that take a person as object ("帮王芳挂号", "给李明转账"): only a safe surname may follow, and
 # never one that is also a common verb or noun start after them (付款, 查询, 钱包…).

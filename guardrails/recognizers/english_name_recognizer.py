@@ -28,10 +28,18 @@ STRONG_CUES = (r"my name is|my name's|name is|name\s*:|full name\s*:?|call me|i 
                r"account name\s*:?|contact person\s*:?|patient name\s*:?|signed|regards,?|sincerely,?|"
                r"我叫|姓名|名字是|名字叫|联系人|收件人|持卡人|户名")
 WEAK_CUES = r"this is|it's|it is|i am|i'm|im|patient|contact|customer|患者|我是|客户"
+# Role nouns of bookings, payments, policies and companies: "passenger: mary jones", "payee John Lee".
+ROLE_NOUNS = (r"passenger|traveller|traveler|buyer|seller|payee|payer|beneficiary|recipient|sender|remitter|"
+              r"legal representative|contact person|emergency contact|contact|policy ?holder|insured|guardian|"
+              r"applicant|tenant|landlord|account owner|guest|spouse|next of kin|consignee")
+ROLE_CUE = r"(?:" + ROLE_NOUNS + r")(?:'s name)?(?:[ \t]+(?:is|was|name is|name))?[ \t]*:?"
+# A payment sentence: "transfer 500 to john smith", "money from Emily Clarke", "refund for Ann Lee".
+PAYMENT_CUE = (r"(?:transfer(?:red)?|send|sent|pay|paid|wired?|remit(?:ted)?|refund(?:ed)?|money|payment|"
+               r"deposit(?:ed)?)(?:[ \t]+[^ \t.!?\n]+){0,4}?[ \t]+(?:to|from|for)")
 # Cues after which a name is taken in any letter case.
 ANY_CASE_CUES = (r"my name is|my name's|name is|my full name is|full name\s*:|name\s*:|call me|i am called|"
                  r"cardholder\s*:?|card holder\s*:?|account holder\s*:?|account name\s*:?|patient name\s*:?|"
-                 r"(?:to|attn|attention)\s*:|我叫|姓名|名字是|名字叫|联系人|收件人|持卡人|户名|我是")
+                 r"(?:to|attn|attention)\s*:|我叫|姓名|名字是|名字叫|联系人|收件人|持卡人|户名|我是|" + ROLE_CUE)
 # Capitalised words that follow "this is" / "I am" without being names.
 NOT_NAMES: frozenset[str] = frozenset(
     "The A An This That It My Your Our Their Bank China Chinese Customer Service Support Team Urgent "
@@ -87,6 +95,8 @@ class EnglishNameRecognizer(PatternRecognizer):
         # "I'm Kevin, the patient's daughter": one capitalised word, then a comma or the end.
         Pattern("weak cue, one word", r"(?<![A-Za-z])(?i:this is|it's|i am|i'm)[ \t]+(?P<value>" + NAME_WORD
                 + r")(?=\s*(?:[,，.!。]|$))", 0.7),
+        # "transfer 500 to John Smith": two capitalised words after to/from/for in a payment sentence.
+        Pattern("payment", r"(?<![A-Za-z])(?i:" + PAYMENT_CUE + r")[ \t]+(?P<value>" + NAME2 + r")", 0.8),
         Pattern("any-case cue", r"(?<![A-Za-z])(?i:" + ANY_CASE_CUES + r")[ \t:：,，]*(?P<value>" + ANY_NAME + r")",
                 0.8),
         # "Thanks, Justin" / "Regards,\nAmy Lee" at the end of a line or message.
@@ -98,8 +108,9 @@ class EnglishNameRecognizer(PatternRecognizer):
     )
     _ALL_CAPS_RUN = regex.compile(r"(?<![A-Za-z])[A-Z]{2,}(?:['’\-][A-Z]+)?(?:[ \t]+(?:[A-Z]\.[ \t]*)?[A-Z]{2,}"
                                   r"(?:['’\-][A-Z]+)?){1,3}(?![A-Za-z])")
-    _LOWER_AFTER_CUE = regex.compile(r"(?<![A-Za-z])(?:this is|i am|i'm|im|it's|ask|tell|contact|patient|customer)"
-                                     r"[ \t]+(?P<value>[a-z]+(?:[ \t]+[a-z]\.?)?[ \t]+[a-z]+)(?![A-Za-z])")
+    _LOWER_AFTER_CUE = regex.compile(r"(?<![A-Za-z])(?:this is|i am|i'm|im|it's|ask|tell|contact|patient|customer|"
+                                     + PAYMENT_CUE
+                                     + r")[ \t]+(?P<value>[a-z]+(?:[ \t]+[a-z]\.?)?[ \t]+[a-z]+)(?![A-Za-z])")
 
     def __init__(self, nlp: Any = None, supported_language: str = "en") -> None:
         super().__init__(supported_entity=self.ENTITY, name=type(self).__name__,

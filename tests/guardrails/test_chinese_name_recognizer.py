@@ -26,6 +26,9 @@ def found(text: str) -> list[str]:
     ("客户高莉要求退款", ["高莉"]),                  # everyday-word surname before a predicate
     ("高彬女士您好", ["高彬"]),                      # everyday-word surname before 女士
     ("收款人：赖超，账号", ["赖超"]),                # 赖 (a common surname) after 收款人
+    ("乘机人孙丽娟，航班改签", ["孙丽娟"]),            # role noun of a booking
+    ("买家邹志强说没收到货", ["邹志强"]),              # role noun of an order
+    ("被保人曹雪，理赔进度", ["曹雪"]),                # role noun of a policy
 ])
 def test_valid(text, expected):
     assert found(text) == expected
@@ -41,6 +44,8 @@ def test_valid(text, expected):
     "同一就诊人连续3次预约",      # 连续 after a cue is a word
     "这位高级经理说",            # 高级 before a professional title
     "帮查一下余额 123456",       # 查 after 帮 is a verb; 余额 before a number is a word
+    "学生会在哪里报名",          # 学生会 is an organisation, 会 is no surname
+    "负责人说明天到",            # 说 is no surname
 ])
 def test_invalid(text):
     assert found(text) == []

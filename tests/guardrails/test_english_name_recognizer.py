@@ -25,6 +25,11 @@ def found(recognizer: EnglishNameRecognizer, text: str) -> list[str]:
     ("I'm Kevin, the patient's daughter", ["Kevin"]),                    # one word, then a comma
     ("Thanks, Justin", ["Justin"]),                                      # sign-off at the end
     ("Urgent - GARY HUERTA here, I want", ["GARY HUERTA"]),              # self-introduction in capitals
+    ("please transfer 500 to Nadia Okafor today", ["Nadia Okafor"]),    # payment sentence, to
+    ("I got money from Emily Clarke yesterday", ["Emily Clarke"]),        # payment sentence, from
+    ("passenger: mary jones, seat 12A", ["mary jones"]),                 # role noun, lower case
+    ("the payee is Liam Walsh", ["Liam Walsh"]),                           # role noun + is
+    ("legal representative ZHOU MING", ["ZHOU MING"]),                   # role noun, ALL CAPS
 ])
 def test_cue_names(text, expected):
     assert found(EnglishNameRecognizer(), text) == expected

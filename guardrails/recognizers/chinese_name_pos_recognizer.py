@@ -1,0 +1,175 @@
+"""Chinese names without a cue word: jieba's part-of-speech tagger as a second signal beside the surname table.
+
+「帮我查一下张伟的挂号记录」 has no cue (我叫, 患者…) and no title, so the cue recognizer cannot see 张伟.
+Here a name is a span that *both* signals agree on:
+
+* jieba.posseg tags it (or its given-name part right after a surname) as a person name (``nr``), and
+* it starts with a surname from the table (compound 欧阳/司马… first) and has one or two given characters.
+
+jieba's own dictionary tags many places, brands and famous people ``nr`` (王府井, 华为, 张家界, 李宁),
+so a dictionary word is taken only when its surname is not an everyday word and it does not end like a
+place; names jieba found itself (its HMM, unknown to the dictionary) are what customers' names are.
+Spaced-out names (「我叫田 雨 涛」) are read with the spaces folded (offsets mapped back), and a full
+name in brackets after a title (「王阿姨（王秀英）」) is taken by a pattern.
+"""
+from __future__ import annotations
+
+import threading
+from typing import Any, ClassVar
+
+import regex
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+
+from guardrails.recognizers.chinese_name_recognizer import (
+    AMBIGUOUS,
+    COMPOUND_SURNAMES,
+    NOT_NAMES,
+    SURNAMES,
+    ChineseNameRecognizer,
+)
+from guardrails.recognizers.context_aware_recognizer import drop_contained
+
+_HAN = "\u3400-\u9fff"
+NAME_TAGS: frozenset[str] = frozenset({"nr", "nrt", "nrfg"})
+# Given-name parts that are titles or kin words (jieba tags 阿姨 nr): 王阿姨 is no full name.
+NOT_GIVEN: frozenset[str] = frozenset(
+    "阿姨 叔叔 先生 女士 小姐 太太 老师 医生 大夫 护士 经理 主任 总监 院长 师傅 同学 教授 律师 老板 总 哥 姐 "
+    "姐姐 哥哥 妹妹 弟弟 爷爷 奶奶 大爷 大妈 大姐 大哥 老 女 男 家 氏 某 某某 工 局 队 处 科 部 阿".split()
+)
+# Last characters of dictionary "nr" words that are places or shops, not people (王府井, 石家庄, 张家界).
+PLACE_ENDS: str = "井庄界山江河湖岛州城镇村县区路桥门寺塔园店坊楼街巷港湾口营屯堡坡岭峰洲"
+# Dictionary "nr" words that are brands or products customers name in a question.
+BRANDS: frozenset[str] = frozenset(
+    "李宁 王老吉 周大福 周生生 周黑鸭 张小泉 王致和 杨国福 海尔 华为 马克 黄飞红 谢馥春 雷允上 "
+    "胡庆余 童涵春 陈李济 金银花 白云 高明 马应龙 江中 同仁堂 老凤祥 六福 金六福 谭木匠 沙县".split()
+)
+# Measure words and units: "钱一克" is a price, not 钱 + 一克.
+MEASURES: str = "克斤元块个次号岁件张份瓶盒包袋支"
+TITLE_THEN_BRACKET = regex.compile(
+    r"(?:先生|女士|小姐|太太|阿姨|叔叔|老师|医生|大夫|护士|经理|主任|师傅|大爷|大妈|奶奶|爷爷|同学|老板|总)"
+    r"[\s]*[（(]\s*(?P<value>(?:" + "|".join(COMPOUND_SURNAMES) + r"|[" + SURNAMES + r"])[" + _HAN
+    + r"]{1,2})\s*[)）]"
+)
+# Single Han characters separated by single spaces: "田 雨 涛".
+_SPACED = regex.compile(r"[" + _HAN + r"](?:[ \u3000][" + _HAN + r"](?![" + _HAN + r"])){1,3}")
+
+
+def load_tagger() -> Any:
+    """jieba's posseg module, initialised quietly (its dictionary ships in the wheel; nothing is fetched)."""
+    import logging
+
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    return jieba.posseg
+
+
+def despace(text: str) -> tuple[str, list[int]]:
+    """Fold spaces inside runs of single spaced Han characters; map[i] = original index of folded char i."""
+    keep = [True] * len(text)
+    for match in _SPACED.finditer(text):
+        for i in range(match.start(), match.end()):
+            if text[i] in " \u3000":
+                keep[i] = False
+    index = [i for i, k in enumerate(keep) if k]
+    return "".join(text[i] for i in index), index
+
+
+def surname_of(word: str) -> str:
+    """The surname a word starts with ('' when none): compound surnames first."""
+    compound = next((c for c in COMPOUND_SURNAMES if word.startswith(c)), "")
+    if compound:
+        return compound
+    return word[:1] if word[:1] and word[:1] in SURNAMES else ""
+
+
+class ChineseNamePosRecognizer(EntityRecognizer):
+    """PERSON (zh) without a cue: a jieba ``nr`` token that starts with a known surname."""
+
+    ENTITY = "PERSON"
+    name: str
+    SCORE: ClassVar[float] = 0.7
+
+    def __init__(self, supported_language: str = "zh", tagger: Any = None) -> None:
+        super().__init__(supported_entities=[self.ENTITY], name=type(self).__name__,
+                         supported_language=supported_language)
+        self._tagger = tagger
+        self._tags: dict[str, str] = {}
+        self._lock = threading.Lock()
+        self._cue = ChineseNameRecognizer()
+
+    def load(self) -> None:
+        """Nothing to load eagerly: the tagger is loaded on first use."""
+
+    def _posseg(self) -> Any:
+        """The tagger, loaded on first use (the detector's warm-up loads it at start-up)."""
+        with self._lock:
+            if self._tagger is None:
+                self._tagger = load_tagger()
+            if not self._tags:
+                self._tags = self._tagger.dt.word_tag_tab
+            return self._tagger
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: object = None,
+                regex_flags: int | None = None) -> list[RecognizerResult]:
+        """Names jieba and the surname table agree on, bracketed full names, and spaced-out names."""
+        if entities and self.ENTITY not in entities:
+            return []
+        folded, index = despace(text)
+        spans = self.tagged_spans(folded)
+        spans += [m.span("value") for m in TITLE_THEN_BRACKET.finditer(folded)]
+        if len(folded) != len(text):  # spaced-out names: the cue recognizer reads the folded copy too
+            spans += [(r.start, r.end) for r in self._cue.analyze(folded, entities)]
+        results = [self._result(index[s], index[e - 1] + 1) for s, e in spans if e > s]
+        return drop_contained(results)
+
+    def tagged_spans(self, text: str) -> list[tuple[int, int]]:
+        """(start, end) of each span jieba tags as a person name and that starts with a known surname."""
+        if not regex.search(r"[" + SURNAMES + r"]", text):
+            return []
+        words = [(w.word, w.flag) for w in self._posseg().cut(text)]
+        starts, pos = [], 0
+        for word, _ in words:
+            starts.append(pos)
+            pos += len(word)
+        spans: list[tuple[int, int]] = []
+        for k, (word, flag) in enumerate(words):
+            if flag not in NAME_TAGS and word not in COMPOUND_SURNAMES:
+                continue
+            nxt = words[k + 1] if k + 1 < len(words) else ("", "")
+            start = starts[k]
+            if (word in COMPOUND_SURNAMES and nxt[0]) or (len(word) == 1 and word in SURNAMES and nxt[1] in NAME_TAGS):
+                # "王 秀英": a surname token, then the given name as its own nr token.
+                candidate = word + nxt[0]
+            elif len(word) == 1 and k > 0 and words[k - 1][0][-1:] in SURNAMES and words[k - 1][1] not in NAME_TAGS:
+                # "一下张 伟": jieba glued the surname to the word before.
+                start, candidate = start - 1, words[k - 1][0][-1] + word
+            else:
+                candidate = word
+            if self.plausible(candidate, in_dictionary=candidate in self._tags):
+                spans.append((start, start + len(candidate)))
+        return spans
+
+    @staticmethod
+    def plausible(candidate: str, *, in_dictionary: bool) -> bool:
+        """Surname + 1–2 given Han characters, not a title, a place, a brand or an everyday word."""
+        surname = surname_of(candidate)
+        given = candidate[len(surname):]
+        if not surname or not 1 <= len(given) <= 2 or not regex.fullmatch(r"[" + _HAN + r"]+", given):
+            return False
+        if (given in NOT_GIVEN or given[:1] in "某氏家" or any(c in MEASURES for c in given)
+                or candidate in BRANDS or candidate[:2] in NOT_NAMES):
+            return False
+        ambiguous = len(surname) == 1 and surname in AMBIGUOUS
+        if in_dictionary:
+            # Dictionary nr words: famous people, but also places and brands. Safe surnames only.
+            return not ambiguous and candidate[-1] not in PLACE_ENDS
+        return not (ambiguous and len(given) < 2)
+
+    def _result(self, start: int, end: int) -> RecognizerResult:
+        """A PERSON result carrying this recognizer's name."""
+        return RecognizerResult(entity_type=self.ENTITY, start=start, end=end, score=self.SCORE,
+                                recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                                                      RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id})
