@@ -26,6 +26,8 @@ NO_DAY = B_END + r"(?![\-/.]\d)"
 # A card number with only separators after it (no CVV label: the expiry comes first).
 _AFTER_CARD_ONLY = regex.compile(r"(?<![0-9])\d(?:[ \-.]?\d){12,18}[\s,，;；、]*$")
 
+_CARD_RUN = regex.compile(r"\d(?:[ \-.]?\d){12,18}")
+
 
 class CardExpiryRecognizer(ContextAwareRecognizer):
     """CARD_EXPIRY: MM/YY, MM/YYYY, YYYY-MM, 27年12月, 12月27年 or MMYY after an expiry label or a card."""
@@ -45,6 +47,10 @@ class CardExpiryRecognizer(ContextAwareRecognizer):
     CONTEXT_ONLY = frozenset(p.name for p in PATTERNS)
     SEPARATORS = ""
     LABEL_WORD_START = True
+
+    def may_match(self, text: str) -> bool:
+        """A label, or a card-length digit run (the value may follow a card number without one)."""
+        return super().may_match(text) or _CARD_RUN.search(text) is not None
 
     def label_before(self, text: str, start: int) -> int:
         """An expiry label, or a card number right before the value, makes it an expiry date."""

@@ -33,6 +33,8 @@ def after_card(text: str, start: int) -> bool:
     """True when a card number (and maybe its expiry) ends right before `start`."""
     return AFTER_CARD.search(text[max(0, start - LOOKBACK):start]) is not None
 
+_CARD_RUN = regex.compile(r"\d(?:[ \-.]?\d){12,18}")
+
 
 class CardSecurityCodeRecognizer(ContextAwareRecognizer):
     """CVV: three or four digits after a security-code label, or right after a card number."""
@@ -49,6 +51,10 @@ class CardSecurityCodeRecognizer(ContextAwareRecognizer):
     CONTEXT_ONLY = frozenset({"security code (context)"})
     SEPARATORS = ""
     LABEL_WORD_START = True
+
+    def may_match(self, text: str) -> bool:
+        """A label, or a card-length digit run (the value may follow a card number without one)."""
+        return super().may_match(text) or _CARD_RUN.search(text) is not None
 
     def label_before(self, text: str, start: int) -> int:
         """A security-code label, or a card number right before the value, makes it a CVV."""

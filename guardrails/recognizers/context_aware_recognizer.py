@@ -86,6 +86,13 @@ class ContextAwareRecognizer(PatternRecognizer):
         )
         self._positive = label_regex(self.CONTEXT, self.LABEL_WORD_START)
         self._negative = label_regex(self.NEGATIVE, self.LABEL_WORD_START)
+        # When every pattern needs a label, a text naming none of the labels is skipped in one search.
+        self._cue = (regex.compile("|".join(regex.escape(w) for w in self.CONTEXT), regex.IGNORECASE)
+                     if self.CONTEXT and {p.name for p in self.patterns} <= self.CONTEXT_ONLY else None)
+
+    def may_match(self, text: str) -> bool:
+        """False when no value can be found: every pattern needs a label and none occurs in the text."""
+        return self._cue is None or self._cue.search(text) is not None
 
     def label_before(self, text: str, start: int) -> int:
         """POSITIVE/NEGATIVE when a context/negative label ends right before `start`, else NEUTRAL."""
@@ -118,7 +125,7 @@ class ContextAwareRecognizer(PatternRecognizer):
     def analyze(self, text: str, entities: list[str], nlp_artifacts: object = None,
                 regex_flags: int | None = None) -> list[RecognizerResult]:
         """Find values in (normalised) `text`; `entities` filters like Presidio's."""
-        if entities and self.ENTITY not in entities:
+        if (entities and self.ENTITY not in entities) or not self.may_match(text):
             return []
         results: list[RecognizerResult] = []
         for pattern, compiled in self._compiled:
