@@ -131,8 +131,10 @@ def ask_voice() -> Response:
 
 @bp.post("/speak")
 def speak() -> Response:
-    """WAV audio of an answer as the kiosk shows it (JSON {text, lang?, rate?}; already guarded): placeholders
-    and masks are read as "hidden", never spelled out; the audio is not cached or stored."""
+    """WAV audio of a text (JSON {text, lang?, rate?, source?}): an answer as the kiosk shows it (already guarded)
+    or, with ``source: "question"``, the customer's own words read back before sending, which are guarded here
+    first (a card number is never said aloud in the hall). Placeholders and masks are read as "hidden"; the
+    audio is not cached or stored."""
     speaker = engines().need_tts()
     if request.mimetype != "application/json":
         raise UnsupportedMediaType()
@@ -142,6 +144,8 @@ def speak() -> Response:
     text = clean_message(data.get("text"), _services().settings.max_message_chars)
     lang = data.get("lang") if data.get("lang") in ("zh", "en") else None
     rate = "slow" if data.get("rate") == "slow" else "normal"
+    if data.get("source") == "question":
+        text = _services().redactor.redact(text, None).text
     speech = speaker.speak(text, lang, rate)
     response = Response(speech.wav, mimetype="audio/wav")
     response.headers["Cache-Control"] = "no-store"

@@ -89,7 +89,8 @@
     yes.focus({ preventScroll: true });
     if (K.speak) {
       var spoken = K.t("confirm_spoken").split("{q}").join(text);
-      K.speak(spoken, K.lang(), function (state) { confirmBox && (confirmBox.dataset.speech = state); });
+      var box = confirmBox;
+      K.speak(spoken, K.lang(), function (state) { box.dataset.speech = state; }, "question");
     }
     return true;
   }

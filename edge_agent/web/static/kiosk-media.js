@@ -146,8 +146,17 @@
   function wireVoice() {
     var button = byId("voice-button");
     if (!button) { return; }
-    button.addEventListener("pointerdown", function (e) { e.preventDefault(); startRecording(button); });
-    ["pointerup", "pointercancel", "pointerleave"].forEach(function (name) {
+    if (!navigator.mediaDevices || !window.MediaRecorder) {  // no microphone API (e.g. plain http on the LAN)
+      button.hidden = true;
+      return;
+    }
+    button.addEventListener("pointerdown", function (e) {
+      e.preventDefault();
+      // Held until released, wherever the finger or pointer drifts: no pointerleave ends it early.
+      try { button.setPointerCapture(e.pointerId); } catch (err) { /* not capturable: pointerup still ends it */ }
+      startRecording(button);
+    });
+    ["pointerup", "pointercancel", "lostpointercapture"].forEach(function (name) {
       button.addEventListener(name, function () { stopRecording(); });
     });
     button.addEventListener("keydown", function (e) {
@@ -161,8 +170,9 @@
 
   // ------------------------------------------------------------------ read aloud
 
-  /** Read ``text`` aloud with the server's voice; resolves when it has finished (or failed). */
-  function speak(text, lang, onState) {
+  /** Read ``text`` aloud with the server's voice; resolves when it has finished (or failed). ``source``:
+   * "question" for the customer's own words (the server hides personal data in them before speaking). */
+  function speak(text, lang, onState, source) {
     if (!body.dataset.tts) { return Promise.resolve(false); }
     stopSpeaking();
     var slow = body.classList.contains("elderly");
@@ -170,7 +180,8 @@
     return fetch(K.api + "/api/speak", {
       method: "POST", credentials: "same-origin", cache: "no-store",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ text: text, lang: lang || undefined, rate: slow ? "slow" : "normal" })
+      body: JSON.stringify({ text: text, lang: lang || undefined, rate: slow ? "slow" : "normal",
+                             source: source || "answer" })
     }).then(function (resp) {
       if (!resp.ok) { throw new Error("speak " + resp.status); }
       return resp.blob();

@@ -172,3 +172,14 @@ def test_speak_returns_wav_and_no_store(media_client) -> None:
 def test_speak_wants_json_text(media_client) -> None:
     assert media_client.post("/api/speak", data="hello", content_type="text/plain").status_code == 415
     assert media_client.post("/api/speak", json={"text": ""}).status_code == 400
+
+
+@pytest.mark.skipif(ESPEAK is None, reason="espeak-ng is not installed")
+def test_a_question_read_back_is_guarded_first(media_client) -> None:
+    """The elderly mode reads the customer's question back: a card number in it is said as "hidden"."""
+    read_back = media_client.post("/api/speak", json={"text": f"My card is {CARD}.", "lang": "en",
+                                                      "source": "question"})
+    hidden = media_client.post("/api/speak", json={"text": "My card is <CREDIT_CARD_1>.", "lang": "en"})
+    spelled = media_client.post("/api/speak", json={"text": f"My card is {CARD}.", "lang": "en"})
+    assert read_back.status_code == hidden.status_code == 200
+    assert read_back.data == hidden.data and read_back.data != spelled.data
