@@ -10,7 +10,9 @@ Layout of a backup::
 
 Order matters for the audit trail: the conversation store is copied first (its chain head H is then fixed),
 the checkpoint file after it, keeping only checkpoints of records up to H. The file therefore still holds
-every checkpoint the snapshot recorded, and none that the snapshot's chain cannot reach. Logs are not copied.
+every checkpoint the snapshot recorded, and none that the snapshot's chain cannot reach. Chroma is copied next;
+when a knowledge-base change was chained meanwhile, all three are taken again (a KB entry and its signed event
+travel together). Logs are not copied.
 """
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from edge_agent import __version__
+from edge_agent.audit.chain import KIND_KB
 from edge_agent.audit.checkpoints import checkpoint_path, read_checkpoints
 from edge_agent.config import Settings
 from edge_agent.errors import EdgeError
@@ -140,6 +143,40 @@ def _files(root: Path) -> Iterator[Path]:
             yield path
 
 
+def _kb_changes_after(db: Path, head_seq: int) -> int:
+    """Knowledge-base events the live store chained after ``head_seq``."""
+    conn = sqlite3.connect(str(db))
+    try:
+        conn.execute("PRAGMA busy_timeout=30000")
+        return int(conn.execute("SELECT COUNT(*) FROM audit_log WHERE seq > ? AND kind = ?",
+                                (head_seq, KIND_KB)).fetchone()[0])
+    finally:
+        conn.close()
+
+
+def _snapshot(settings: Settings, target: Path) -> tuple[int, str, int, int]:
+    """The conversation store, the checkpoint file cut at its head, and Chroma as of that head: taken again
+    when a knowledge-base change was chained meanwhile (its entries and its signed event must travel together,
+    or the restored `audit verify` would see entries without their event). Returns (head seq, head hash,
+    turns, checkpoints left out)."""
+    data, out = settings.data_dir, target / "data"
+    db = out / settings.db_path.relative_to(data)
+    for _ in range(CHROMA_TRIES):
+        copy_sqlite(settings.db_path, db)  # first: fixes the chain head
+        head_seq, head_hash, turns = _chain_head(db)
+        dropped = 0
+        checkpoints = checkpoint_path(settings)
+        if checkpoints.is_file():
+            dropped = _cut_checkpoints(checkpoints, target / "checkpoints.jsonl", head_seq)
+        if settings.chroma_dir.is_dir():
+            _copy_chroma(settings.chroma_dir, out / settings.chroma_dir.relative_to(data))
+        if not head_seq or not _kb_changes_after(settings.db_path, head_seq):
+            return head_seq, head_hash, turns, dropped
+        shutil.rmtree(out)
+    raise BackupError("the knowledge base kept changing while the backup ran: back up again when no document "
+                      "is being added")
+
+
 def check_empty_target(path: Path) -> None:
     """A backup goes into a new or empty directory only."""
     if path.exists() and (not path.is_dir() or any(path.iterdir())):
@@ -155,12 +192,8 @@ def make_backup(settings: Settings, target: Path, *, include_keys: bool = False)
     check_empty_target(target)
     target.mkdir(parents=True, exist_ok=True, mode=0o700)
     out = target / "data"
-    copy_sqlite(settings.db_path, out / settings.db_path.relative_to(data))  # first: fixes the chain head
-    head_seq, head_hash, turns = _chain_head(out / settings.db_path.relative_to(data))
-    dropped = 0
+    head_seq, head_hash, turns, dropped = _snapshot(settings, target)
     checkpoints = checkpoint_path(settings)
-    if checkpoints.is_file():
-        dropped = _cut_checkpoints(checkpoints, target / "checkpoints.jsonl", head_seq)
     keys = key_files(settings)
     special = {settings.db_path.resolve(), checkpoints.resolve(), *(p.resolve() for p in keys.values())}
 
@@ -168,8 +201,6 @@ def make_backup(settings: Settings, target: Path, *, include_keys: bool = False)
         rel = path.relative_to(data)
         return path.resolve() in special or rel.parts[0] in (*SKIPPED_DIRS, "keys", settings.chroma_dir.name)
 
-    if settings.chroma_dir.is_dir():
-        _copy_chroma(settings.chroma_dir, out / settings.chroma_dir.relative_to(data))
     _copy_tree(data, out, skip)
     if include_keys:
         for name, path in keys.items():

@@ -125,6 +125,31 @@ def test_checkpoints_written_after_the_snapshot_are_left_out(capsys, live, tmp_p
     assert code == 0, out
 
 
+def test_a_kb_change_during_the_backup_is_taken_with_its_signed_event(capsys, live, tmp_path, monkeypatch):
+    """A document added between the store's snapshot and Chroma's copy: the backup starts again, so the restored
+    knowledge base and its signed kb events agree (`audit verify` compares them)."""
+    settings, _ = live
+    extra = tmp_path / "extra.md"
+    extra.write_text("# 新业务\n\n## 怎么办理新业务？\n请到柜台办理新业务。\n", encoding="utf-8")
+    real_copy = backup_module._copy_chroma
+    calls = []
+
+    def copy_after_a_kb_add(source, target):
+        calls.append(target)
+        if len(calls) == 1:  # an admin adds a document right now
+            assert main(["--data-dir", str(settings.data_dir), "kb", "add", str(extra)]) == 0
+        return real_copy(source, target)
+
+    monkeypatch.setattr(backup_module, "_copy_chroma", copy_after_a_kb_add)
+    assert run(capsys, "--data-dir", str(settings.data_dir), "backup", "--include-keys", str(tmp_path / "bk"))[0] == 0
+    assert len(calls) == 2
+    target = tmp_path / "restored"
+    assert run(capsys, "--data-dir", str(target), "restore", str(tmp_path / "bk"))[0] == 0
+    code, out, _ = run(capsys, "--data-dir", str(target), "audit", "verify")
+    assert code == 0, out
+    assert "extra.md" in {d.doc_id for d in KnowledgeStore(target / "chroma", HashEmbedder()).list_documents()}
+
+
 @pytest.fixture
 def made(capsys, live, tmp_path) -> Path:
     assert run(capsys, "--data-dir", str(live[0].data_dir), "backup", "--include-keys", str(tmp_path / "bk"))[0] == 0
