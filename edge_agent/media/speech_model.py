@@ -47,6 +47,15 @@ def _package_data(package: str) -> Path:
     return Path(next(iter(found.submodule_search_locations))) / "data"
 
 
+def speech_packages_installed(models_dir: Path, name: str = DEFAULT_SPEECH_MODEL) -> bool:
+    """Whether the packages the speech model is assembled from are installed (the [media] extra)."""
+    try:
+        spec = read_speech_manifest(models_dir, name)
+    except ModelError:
+        return False
+    return bool(spec.packages) and all(importlib.util.find_spec(p) is not None for p in spec.packages)
+
+
 def verify_speech_model(spec: SpeechModelSpec) -> list[str]:
     """The problems with an assembled model directory (missing files, sha256 mismatches); [] when it is good."""
     problems = []

@@ -183,3 +183,19 @@ def test_a_question_read_back_is_guarded_first(media_client) -> None:
     spelled = media_client.post("/api/speak", json={"text": f"My card is {CARD}.", "lang": "en"})
     assert read_back.status_code == hidden.status_code == 200
     assert read_back.data == hidden.data and read_back.data != spelled.data
+
+
+def test_waitress_keeps_a_photo_or_recording_in_memory(settings) -> None:
+    """waitress spools request bodies over its inbuf_overflow to a temporary file: `serve` raises it above the
+    largest photo and recording accepted (issue 14: never written to disk)."""
+    import dataclasses
+
+    from edge_agent.cli import build_server
+    from tests.conftest import free_port
+
+    srv = build_server(object(), dataclasses.replace(settings, port=free_port()))
+    try:
+        assert srv.adj.inbuf_overflow > settings.media_max_image_bytes
+        assert srv.adj.inbuf_overflow > settings.media_max_audio_seconds * 192_000
+    finally:
+        srv.close()
