@@ -426,39 +426,7 @@
     return Math.min(Math.max(s, 1), MAX_RETRY_WAIT_S);
   }
 
-  /** Split an SSE byte stream (already decoded) into {event, data} records. */
-  function SseParser(onEvent) {
-    var buffer = "";
-    this.push = function (chunk) {
-      buffer += chunk.replace(/\r\n?/g, "\n");
-      var idx;
-      while ((idx = buffer.indexOf("\n\n")) >= 0) {
-        var raw = buffer.slice(0, idx);
-        buffer = buffer.slice(idx + 2);
-        dispatch(raw);
-      }
-    };
-    this.finish = function () {
-      if (buffer.trim()) { dispatch(buffer); }
-      buffer = "";
-    };
-    function dispatch(raw) {
-      var event = "message";
-      var data = [];
-      raw.split("\n").forEach(function (line) {
-        if (!line || line.charAt(0) === ":") { return; }
-        var colon = line.indexOf(":");
-        var field = colon < 0 ? line : line.slice(0, colon);
-        var value = colon < 0 ? "" : line.slice(colon + 1);
-        if (value.charAt(0) === " ") { value = value.slice(1); }
-        if (field === "event") { event = value; } else if (field === "data") { data.push(value); }
-      });
-      if (!data.length) { return; }
-      var parsed;
-      try { parsed = JSON.parse(data.join("\n")); } catch (e) { return; }
-      onEvent(event, parsed);
-    }
-  }
+  var SseParser = window.EdgeKioskSse.SseParser;  // kiosk-sse.js (loaded first)
 
   /** Error (status, code) → a localized message key; never shows server exception text. */
   function errorKeyFor(status, code) {
