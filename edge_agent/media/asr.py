@@ -7,6 +7,7 @@ English only: the language is the likelier of the two, and Chinese comes out in 
 """
 from __future__ import annotations
 
+import functools
 import io
 import threading
 import time
@@ -118,8 +119,13 @@ class SpeechRecogniser:
         return Transcript(text, lang, len(samples) / SAMPLE_RATE, seconds)
 
 
-def simplified(text: str) -> str:
-    """Chinese text in simplified characters (Whisper sometimes writes traditional ones)."""
+@functools.lru_cache(maxsize=1)
+def _to_simplified() -> Any:
     from opencc import OpenCC
 
-    return str(OpenCC("t2s").convert(text))
+    return OpenCC("t2s")
+
+
+def simplified(text: str) -> str:
+    """Chinese text in simplified characters (Whisper sometimes writes traditional ones)."""
+    return str(_to_simplified().convert(text))
