@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import subprocess
 import sys
 import threading
@@ -55,7 +54,7 @@ def parse_isolated(data: bytes, name: str, suffix: str, limits: ParseLimits) -> 
     header = {"suffix": suffix, "name": name, "memory_mb": limits.memory_mb,
               "cpu_s": max(1, math.ceil(limits.timeout_s)), "max_pages": limits.max_pages}
     request = json.dumps(header).encode() + b"\n" + data
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "PYTHONIOENCODING": "utf-8"}
+    env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "PYTHONIOENCODING": "utf-8"}  # nothing of ours inherited
     with _ONE_AT_A_TIME:
         try:
             done = subprocess.run([sys.executable, "-I", "-m", "edge_agent.knowledge.parse_child"], input=request,
