@@ -23,12 +23,12 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 from guardrails.recognizers.context_aware_recognizer import drop_contained
 
 # Han characters a place name may hold: not the function words around it ("我家在", "寄到", "的").
-_P = r"[\u4e00-\u9fff--[我你您他她的在是住到于和与了请帮把给想要去从往址送寄改为]]"
+_P = r"[\u4e00-\u9fff--[我你您他她的在是住到于了请帮把给想要去从往址送寄改为]]"
 _NUM = r"(?:\d{1,5}|[一二三四五六七八九十百零]{1,4})"
 CN_PARTS: tuple[tuple[str, str], ...] = (
     ("province", _P + r"{2,6}?(?:省|自治区)"),
     ("city", _P + r"{2,4}?市"),
-    ("district", _P + r"{1,4}?(?:区|县|旗)"),
+    ("district", r"(?:" + _P + r"{1,4}?(?:区|县|旗)){1,2}"),
     ("town", _P + r"{2,4}?(?:街道|镇|乡)"),
     ("road", _P + r"{1,8}?(?:大道|路|街|巷|胡同|弄|里)(?:" + _NUM + r"[段巷弄])?"),
     ("number", _NUM + r"(?:-\d{1,4})?号(?:院)?"),
@@ -56,7 +56,7 @@ EN_ADDRESS = regex.compile(
 EN_CUES = (r"(?i:(?:home |mailing |postal |street |delivery |billing |residential )?address(?: is|:)?|i live at|"
            r"i live on|lives at|living at|reside at|resides at|ship (?:it )?to|send (?:it|the card|the letter) to|"
            r"mail (?:it )?to|deliver (?:it )?to|moved to|my home is)")
-EN_CUED = regex.compile(EN_CUES + r"[ \t:：,]*(?P<value>\d{1,5}[A-Za-z]?[ \t]+[A-Za-z][A-Za-z .'\-]{2,60}?"
+EN_CUED = regex.compile(EN_CUES + r"[ \t:：,]*(?P<value>\d{1,5}[A-Za-z]?[ \t]+[A-Za-z][A-Za-z0-9 .#'\-]{2,60}?"
                         r"(?:,[ \t]*[A-Za-z0-9 .#\-]{2,30}){0,3})(?=[.;!?\n]|$|[ \t]+(?:and|please|thanks|thank)\b)")
 
 
@@ -123,7 +123,8 @@ class AddressRecognizer(EntityRecognizer):
         if not regex.search(r"\d", text) or not regex.search(r"[A-Za-z]{2}", text):
             return []
         spans = [m.span() for m in EN_ADDRESS.finditer(text)]
-        spans += [m.span("value") for m in EN_CUED.finditer(text)]
+        starts = {s for s, _ in spans}  # a structured match says where the address ends
+        spans += [m.span("value") for m in EN_CUED.finditer(text) if m.start("value") not in starts]
         return [(s, s + len(text[s:e].rstrip(" ,.\t\n"))) for s, e in spans]
 
     def organisation(self, text: str, start: int, end: int) -> bool:

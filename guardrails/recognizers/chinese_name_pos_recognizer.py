@@ -31,17 +31,28 @@ from guardrails.recognizers.context_aware_recognizer import drop_contained
 
 _HAN = "\u3400-\u9fff"
 NAME_TAGS: frozenset[str] = frozenset({"nr", "nrt", "nrfg"})
+# jieba tags of function words (conjunction, preposition, particle, pronoun, adverb, numeral…): 和 in 张三和李四.
+FUNCTION_TAGS: frozenset[str] = frozenset("cpurdmqyfte")
 # Given-name parts that are titles or kin words (jieba tags 阿姨 nr): 王阿姨 is no full name.
 NOT_GIVEN: frozenset[str] = frozenset(
     "阿姨 叔叔 先生 女士 小姐 太太 老师 医生 大夫 护士 经理 主任 总监 院长 师傅 同学 教授 律师 老板 总 哥 姐 "
     "姐姐 哥哥 妹妹 弟弟 爷爷 奶奶 大爷 大妈 大姐 大哥 老 女 男 家 氏 某 某某 工 局 队 处 科 部 阿".split()
 )
 # Last characters of dictionary "nr" words that are places or shops, not people (王府井, 石家庄, 张家界).
-PLACE_ENDS: str = "井庄界山江河湖岛州城镇村县区路桥门寺塔园店坊楼街巷港湾口营屯堡坡岭峰洲"
+PLACE_ENDS: str = "井庄界山江河湖岛州城镇村县区路桥门寺塔园店坊楼街巷港湾口营屯堡坡岭峰洲台珠厦场馆"
 # Dictionary "nr" words that are brands or products customers name in a question.
 BRANDS: frozenset[str] = frozenset(
     "李宁 王老吉 周大福 周生生 周黑鸭 张小泉 王致和 杨国福 海尔 华为 马克 黄飞红 谢馥春 雷允上 "
-    "胡庆余 童涵春 陈李济 金银花 白云 高明 马应龙 江中 同仁堂 老凤祥 六福 金六福 谭木匠 沙县".split()
+    "胡庆余 童涵春 陈李济 金银花 白云 高明 马应龙 江中 同仁堂 老凤祥 六福 金六福 谭木匠 沙县 陈皮 黄芪 "
+    "杜仲 甘草 党参 白术 田七 苏打 宋体 楷体".split()
+)
+# Characters common in given names (the second signal when jieba splits a name it does not know:
+# "巴 淑珍", "郝 建国", "文 丽丽"). Characters that mostly build everyday words are left out.
+GIVEN_CHARS: frozenset[str] = frozenset(
+    "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞刚桂英玉兰萍红梅鑫波斌宇浩凯健俊帆帅旭龙林欣佳琳颖慧倩婷雪琴"
+    "莉燕瑶怡晶晨辉鹏飞亮建国志峰海东春晓丹荣淑珍凤翠蓉玲芬彤璐媛蕾薇岚菲妍嘉雯琪睿博轩哲昊泽瑞铭涵梓萱"
+    "诗雨思琦悦馨霖楠毅锋豪坤昌德福祥松柏忠孝仁义勤兵武彬婉晴曦露莹蓓娇娥婧婕姗姝嫣娴妮婵琼瑾璇珊瑛"
+    "桦楷栋森杨柳桃樱枫霄岩磊鸿鹤鹰骏驰腾跃龙虎麟凰翔翼羽昕昱晖煜炜烨焕熙然诚谦逸遥远迪俊贤豪雄威毅"
 )
 # Measure words and units: "钱一克" is a price, not 钱 + 一克.
 MEASURES: str = "克斤元块个次号岁件张份瓶盒包袋支"
@@ -136,13 +147,22 @@ class ChineseNamePosRecognizer(EntityRecognizer):
             pos += len(word)
         spans: list[tuple[int, int]] = []
         for k, (word, flag) in enumerate(words):
-            if flag not in NAME_TAGS and word not in COMPOUND_SURNAMES:
-                continue
             nxt = words[k + 1] if k + 1 < len(words) else ("", "")
             start = starts[k]
-            if (word in COMPOUND_SURNAMES and nxt[0]) or (len(word) == 1 and word in SURNAMES and nxt[1] in NAME_TAGS):
-                # "王 秀英": a surname token, then the given name as its own nr token.
+            glued = (word in COMPOUND_SURNAMES or (len(word) == 1 and word in SURNAMES and word not in AMBIGUOUS
+                                                   and flag[:1] not in FUNCTION_TAGS))
+            if glued and not self._given_like(*nxt, compound=len(word) == 2):
+                # "欧阳 波要", "湛 佳要": jieba glued the given name to the next word; cut where a name ends.
+                end = start + len(word)
+                candidate = ChineseNameRecognizer.trim(text[start:end + 2], text[end + 2:end + 5])
+                given = candidate[len(word):]
+                if not given or any(c not in GIVEN_CHARS for c in given):
+                    continue
+            elif self._surname_token(word, flag, nxt[0]) and self._given_like(*nxt, compound=len(word) == 2):
+                # "王 秀英", "巴 淑珍", "欧阳 娜娜": a surname token, then the given name as its own token.
                 candidate = word + nxt[0]
+            elif flag not in NAME_TAGS:
+                continue
             elif len(word) == 1 and k > 0 and words[k - 1][0][-1:] in SURNAMES and words[k - 1][1] not in NAME_TAGS:
                 # "一下张 伟": jieba glued the surname to the word before.
                 start, candidate = start - 1, words[k - 1][0][-1] + word
@@ -151,6 +171,27 @@ class ChineseNamePosRecognizer(EntityRecognizer):
             if self.plausible(candidate, in_dictionary=candidate in self._tags):
                 spans.append((start, start + len(candidate)))
         return spans
+
+    @staticmethod
+    def _surname_token(word: str, flag: str, following: str) -> bool:
+        """A token that is a surname: a compound one, or a single one not used as a function word here."""
+        if word in COMPOUND_SURNAMES:
+            return True
+        if len(word) != 1 or word not in SURNAMES or flag[:1] in FUNCTION_TAGS:
+            return False
+        return word not in AMBIGUOUS or flag in NAME_TAGS or (
+            len(following) == 2 and all(c in GIVEN_CHARS for c in following))
+
+    def _given_like(self, word: str, flag: str, compound: bool = False) -> bool:
+        """A token that can be a given name: tagged a name, or characters common in given names (one is
+        enough after a compound surname: 欧阳静)."""
+        if not 1 <= len(word) <= 2 or word in NOT_GIVEN:
+            return False
+        if compound and len(word) == 1 and word in GIVEN_CHARS:
+            return True
+        if flag in NAME_TAGS and not (len(word) == 1 and word not in GIVEN_CHARS):
+            return True
+        return len(word) == 2 and all(c in GIVEN_CHARS for c in word)
 
     @staticmethod
     def plausible(candidate: str, *, in_dictionary: bool) -> bool:
@@ -163,10 +204,10 @@ class ChineseNamePosRecognizer(EntityRecognizer):
                 or candidate in BRANDS or candidate[:2] in NOT_NAMES):
             return False
         ambiguous = len(surname) == 1 and surname in AMBIGUOUS
-        if in_dictionary:
+        if in_dictionary and not all(c in GIVEN_CHARS for c in given):
             # Dictionary nr words: famous people, but also places and brands. Safe surnames only.
             return not ambiguous and candidate[-1] not in PLACE_ENDS
-        return not (ambiguous and len(given) < 2)
+        return not (ambiguous and len(given) < 2 and given not in GIVEN_CHARS)
 
     def _result(self, start: int, end: int) -> RecognizerResult:
         """A PERSON result carrying this recognizer's name."""
