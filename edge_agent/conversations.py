@@ -24,6 +24,7 @@ from edge_agent.audit.retention import PurgeResult, cutoff, purge_before
 from edge_agent.config import Settings
 from edge_agent.insights import schema as insights_schema
 from edge_agent.sqlite_db import open_db
+from guardrails.backstop import mask_unexplained
 
 if TYPE_CHECKING:
     from edge_agent.knowledge.ingest import KbChange
@@ -136,7 +137,10 @@ class ConversationStore:
     # --- writing ----------------------------------------------------------------------------------
     def append(self, turn: TurnRecord) -> int:
         """Store a turn and its chain record durably in one transaction; returns the turn's row id."""
-        row = (turn.session_id, time.time(), turn.lang, turn.question, turn.answer, turn.answer_kind,
+        # The stored-text backstop: a long number no recognizer explained, in a message about cards, IDs or
+        # passwords, is never written (the texts are already redacted; this catches what the recognizers missed).
+        row = (turn.session_id, time.time(), turn.lang, mask_unexplained(turn.question), mask_unexplained(turn.answer),
+               turn.answer_kind,
                json.dumps(list(turn.entities), ensure_ascii=False),
                json.dumps(list(turn.output_entities), ensure_ascii=False),
                json.dumps(list(turn.sources), ensure_ascii=False), turn.model_id, turn.guard_version,

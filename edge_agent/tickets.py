@@ -14,6 +14,7 @@ from pathlib import Path
 
 from edge_agent.errors import Conflict, NotFound
 from edge_agent.sqlite_db import open_db
+from guardrails.backstop import mask_unexplained
 
 MIGRATIONS: tuple[str, ...] = (
     """CREATE TABLE tickets (
@@ -150,7 +151,8 @@ class TicketStore:
             cur = self._conn.execute(
                 "INSERT INTO tickets (session_id, created, reason, lang, location, summary, priority, seen) "
                 "VALUES (?,?,?,?,?,?,?,?)",
-                (session_id, now, reason, lang, location, summary, PRIORITIES.get(reason, DEFAULT_PRIORITY), None))
+                (session_id, now, reason, lang, location, mask_unexplained(summary),
+                 PRIORITIES.get(reason, DEFAULT_PRIORITY), None))
             return self._ticket("id = ?", (cur.lastrowid,))
 
     def active_for(self, session_id: str) -> Ticket | None:
@@ -218,8 +220,9 @@ class TicketStore:
         with self._lock:
             now = time.time()
             cur = self._conn.execute("INSERT INTO ticket_messages (ticket_id, session_id, ts, author, agent, text) "
-                                     "VALUES (?,?,?,?,?,?)", (ticket.id, ticket.session_id, now, author, agent, text))
-            return TicketMessage(int(cur.lastrowid), ticket.id, now, author, agent, text)
+                                     "VALUES (?,?,?,?,?,?)", (ticket.id, ticket.session_id, now, author, agent,
+                                                               mask_unexplained(text)))
+            return TicketMessage(int(cur.lastrowid), ticket.id, now, author, agent, mask_unexplained(text))
 
     def messages(self, ticket_id: int) -> list[TicketMessage]:
         """A ticket's messages, oldest first."""

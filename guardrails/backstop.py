@@ -7,7 +7,8 @@ something explains it as harmless:
 
 * it sits inside a placeholder or token (`<CREDIT_CARD_1>`, `<ENC:…>`, `<NUMBER>`);
 * a look-alike label comes right before it (order, tracking, invoice, amount, flight… numbers);
-* it is an amount (¥/$ before it, 元/块/万/% after it), a date (2024-05-06, 20240506), or a time;
+* it is an amount (¥/$ before it, 元/块/万/% after it), a date (2024-05-06, 2026-11, 20240506), a decimal
+  or a version (12345.67, 3.2.1.4096);
 * it is an institution's service line (400/800 numbers).
 
 Spoken numerals (一三三…, 幺两拐) count as digits, read through the normaliser's same-length fold.
@@ -34,6 +35,9 @@ LOOK_ALIKE = label_regex(NEGATIVE_CONTEXT)
 _CURRENCY_BEFORE = regex.compile(r"(?:[¥￥$€£]|rmb|cny|usd|hkd)\s?$", regex.IGNORECASE)
 _AMOUNT_AFTER = regex.compile(r"^\s?(?:元|块|万|亿|美元|港币|%|rmb|yuan|usd|dollars?)", regex.IGNORECASE)
 _SERVICE = ("400", "800")
+_DATE = regex.compile(r"^(?:19|20)\d{2}[\-/.](?:0?[1-9]|1[0-2])(?:[\-/.](?:0?[1-9]|[12]\d|3[01]))?$"
+                      r"|^(?:0?[1-9]|[12]\d|3[01])[\-/.](?:0?[1-9]|1[0-2])[\-/.](?:19|20)\d{2}$")
+_SHORT_DOTTED_GROUP = regex.compile(r"(?:^|\.)\d{1,2}(?:\.|$)")
 
 
 def _is_date(digits: str) -> bool:
@@ -56,7 +60,9 @@ def explained(text: str, start: int, end: int) -> bool:
         return True
     if _CURRENCY_BEFORE.search(before) or _AMOUNT_AFTER.match(after):
         return True
-    if _is_date(digits):
+    if _is_date(digits) or _DATE.match(run):
+        return True
+    if "." in run and _SHORT_DOTTED_GROUP.search(run):  # a decimal or a version: 12345.67, 3.2.1.4096
         return True
     return len(digits) == 10 and digits[:3] in _SERVICE
 

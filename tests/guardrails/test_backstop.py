@@ -25,6 +25,10 @@ def test_masked(text, expected):
     "卡号 <CREDIT_CARD_1> 尾号 96",                 # placeholders and short numbers
     "card <ENC:CREDIT_CARD:abc1234567890xyz=>",  # digits inside a token
     "卡 12345 元",                                 # five digits
+    "card terms version: 2026-11",                # a year and month
+    "身份证 办理日期 2024-05-06",                   # a date with separators
+    "app version 3.2.1.4096 crashes on my card",  # a version
+    "card fee 123456.50",                         # a decimal
 ])
 def test_kept(text):
     assert mask_unexplained(text) == text
