@@ -5,13 +5,15 @@ import re
 import threading
 import unicodedata
 
+from guardrails.normalize import fold_numerals
+
 PLACEHOLDER = re.compile(r"<([A-Z][A-Z0-9_]*)_(\d+)>")
 _SEPARATORS = re.compile(r"[\s\-\.\(\)/]+")
 
 
 def value_key(entity_type: str, value: str) -> str:
-    """Normalise a value so the same card typed two ways gets the same placeholder."""
-    text = unicodedata.normalize("NFKC", value).strip()
+    """Normalise a value so the same card typed two ways (or dictated: 一三八…) gets the same placeholder."""
+    text = fold_numerals(unicodedata.normalize("NFKC", value).strip())
     if any(ch.isdigit() for ch in text):
         text = _SEPARATORS.sub("", text).upper()
         if text.startswith("+86"):

@@ -61,3 +61,10 @@ def test_notice_asks_kindly_never_to_type_them():
         secret = redaction_notice(lang, ["CREDIT_CARD", "CVV", "PIN"])
         assert secret.startswith(masked_notice(lang, ["CREDIT_CARD", "CVV", "PIN"]))
         assert ("绝不会" in secret) if lang == "zh" else ("never ask" in secret)
+
+
+def test_a_dictated_number_and_its_digits_share_a_placeholder(det):
+    vault = SessionVault()
+    first = Redactor(det).redact("我的电话是13327408594", vault).text
+    again = Redactor(det).redact("再说一遍：一三三二七四零八五九四", vault).text
+    assert first.endswith("<PHONE_NUMBER_1>") and again.endswith("<PHONE_NUMBER_1>")
