@@ -9,6 +9,8 @@
   if (!K) { return; }
   var body = document.body;
   var KEY_SENTENCES = 2;
+  var LINGER_HOVER_MS = 4000;  // the pointer rests on Send this long without pressing it
+  var LINGER_PRESS_MS = 1500;  // or a finger holds it down this long
   var SENTENCE = /[^。！？!?；;.]+[。！？!?；;.]*/g;
 
   function elderly() { return body.classList.contains("elderly"); }
@@ -56,12 +58,14 @@
   function closeConfirm() {
     if (confirmBox && confirmBox.parentNode) { confirmBox.remove(); }
     confirmBox = null;
+    var send = document.getElementById("send");
+    if (send) { send.classList.remove("lingered"); }
     if (K.stopSpeaking) { K.stopSpeaking(); }
   }
 
   /** kiosk.js asks before every send: in elderly mode show (and read) the question, send only on "yes". */
-  function confirmSend(text, proceed) {
-    if (!elderly()) { return false; }
+  function confirmSend(text, proceed, lingered) {
+    if (!elderly() && !lingered) { return false; }
     closeConfirm();
     confirmBox = K.el("div", "confirm-send");
     confirmBox.setAttribute("role", "alertdialog");
@@ -95,7 +99,38 @@
     return true;
   }
 
+  /** A customer lingering on Send (the pointer resting on it, or a long press) gets the confirmation anyway:
+   * big buttons and the question read back, as in the elderly mode (the seed's case). */
+  function wireLinger() {
+    var send = document.getElementById("send");
+    if (!send) { return; }
+    var timer = null;
+    var swallowClick = false;
+    function cancel() { if (timer) { clearTimeout(timer); } timer = null; }
+    function arm(ms) {
+      cancel();
+      timer = setTimeout(function () {
+        timer = null;
+        if (send.disabled || elderly() || !K.message.value.trim()) { return; }
+        swallowClick = true;  // the release of a long press must not send as well
+        setTimeout(function () { swallowClick = false; }, 1500);
+        var text = K.message.value;
+        if (confirmSend(text, function () { K.sendMessage(null, true); }, true)) {
+          send.classList.add("lingered");
+        }
+      }, ms);
+    }
+    send.addEventListener("pointerenter", function (e) { if (e.pointerType === "mouse") { arm(LINGER_HOVER_MS); } });
+    send.addEventListener("pointerdown", function () { arm(LINGER_PRESS_MS); });
+    ["pointerleave", "pointercancel"].forEach(function (name) { send.addEventListener(name, cancel); });
+    send.addEventListener("click", function (e) {
+      cancel();
+      if (swallowClick) { swallowClick = false; e.preventDefault(); e.stopImmediatePropagation(); }
+    }, true);
+  }
+
   K.hooks.confirmSend = confirmSend;
+  wireLinger();
   var toggle = document.getElementById("elderly-toggle");
   if (toggle) { toggle.addEventListener("click", function () { setMode(!elderly()); }); }
   document.addEventListener("edge-agent:answer", function (e) { shorten(e.detail.bubble, e.detail.reply); });
