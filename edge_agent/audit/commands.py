@@ -140,9 +140,9 @@ def cmd_audit_verify(args: argparse.Namespace, settings: Settings) -> int:
 
 def _verify_knowledge(settings: Settings, report: VerifyReport) -> int:
     """After an intact chain: the knowledge store's entries against the hashes its kb events signed."""
-    if not settings.chroma_dir.is_dir() or report.kb_documents is None:
+    if not (settings.chroma_url or settings.chroma_dir.is_dir()) or report.kb_documents is None:
         return 0
-    store = kb_integrity.open_for_reading(settings.chroma_dir)
+    store = kb_integrity.open_for_reading(settings.chroma_dir, settings.chroma_url)
     knowledge = kb_integrity.compare(report.kb_documents, kb_integrity.stored_hashes(store),
                                      purged=report.purged_through > 0)
     for note in knowledge.notes:

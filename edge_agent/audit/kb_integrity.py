@@ -95,8 +95,13 @@ class _NoEmbedder:
         raise RuntimeError("audit verify does not embed")
 
 
-def open_for_reading(chroma_dir: Path) -> "KnowledgeStore":
-    """The knowledge store, opened without its embedder (for `audit verify`)."""
+def open_for_reading(chroma_dir: Path, chroma_url: str = "") -> "KnowledgeStore":
+    """The knowledge store, opened without its embedder (for `audit verify`): the Chroma server of
+    ``chroma_url`` when one is set, else the embedded store in ``chroma_dir``."""
+    if chroma_url:
+        from edge_agent.knowledge.shared import SharedKnowledgeStore
+
+        return SharedKnowledgeStore(chroma_url, _NoEmbedder())
     from edge_agent.knowledge.store import KnowledgeStore
 
     return KnowledgeStore(chroma_dir, _NoEmbedder())
