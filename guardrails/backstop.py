@@ -29,7 +29,7 @@ CUE = regex.compile(
     r"卡|手机|电话|号码|身份证|证件|护照|通行证|密码|验证码|动态码|口令|账号|帐号|账户|帐户|社保|医保|"
     r"(?<![a-z])(?:card|phone|mobile|tel|cell|id|passport|password|passcode|pin|otp|code|account|acct|ssn"
     r"|social security|licen[cs]e)(?![a-z])", regex.IGNORECASE)
-RUN = regex.compile(r"(?<![0-9A-Za-z_])\d(?:[ \-._/]?\d){5,}(?![0-9A-Za-z])")
+RUN = regex.compile(r"(?<![0-9A-Za-z_])\d(?:(?:[ \-._/]|\s?[\-_/.]\s?)?\d){5,}(?![0-9A-Za-z])")
 TOKEN = regex.compile(r"<[A-Z][A-Za-z0-9_:\-=]{0,200}>")
 LOOK_ALIKE = label_regex(NEGATIVE_CONTEXT)
 _CURRENCY_BEFORE = regex.compile(r"(?:[¥￥$€£]|rmb|cny|usd|hkd)\s?$", regex.IGNORECASE)

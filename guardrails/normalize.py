@@ -8,9 +8,10 @@ Spoken and written-out digit strings are folded too, one character for one chara
 map is unchanged): a run of at least three digit characters — Chinese numerals 零〇一二三四五六七八九,
 radio style 幺(1) 两(2) 拐(7) 洞(0) 勾(9), ASCII digits — with at least one numeral in it becomes ASCII
 digits ("一三三二七四零八五九四" → "13327408594"). Positional numbers (一百二十, 两千) are never folded:
-十百千万亿 end a run, so amounts stay words. `_` and `/` between two digits become "-", the separator the
-structured recognizers know ("6222_0297_…", "138/0013/8000"). Only detection reads the folded text;
-redaction replaces the detected span of the original and leaves every other character as typed.
+十百千万亿 end a run, so amounts stay words. `_` and `/` between two digits (maybe with a space either
+side) become "-", the separator the structured recognizers know ("6222_0297_…", "138/0013/8000",
+"6222 / 0297"). Only detection reads the folded text; redaction replaces the detected span of the
+original and leaves every other character as typed.
 (cn2an was considered: it converts whole expressions to values, which loses the per-character offset
 map and would read 一百二十 as 120; a digit-for-digit table is what detection needs.)
 """
@@ -35,7 +36,7 @@ NUMERALS: dict[str, str] = {
 # A run of ≥3 digit characters (numerals, ASCII digits, single spaces/dashes between them) holding a numeral.
 _NUMERAL_RUN = re.compile("[0-9" + "".join(NUMERALS) + r"](?:[ \-]?[0-9" + "".join(NUMERALS) + "]){2,}")
 _NUMERAL_CHARS = frozenset(NUMERALS)
-_DIGIT_JOINER = re.compile(r"(?<=\d)[_/](?=\d)")
+_DIGIT_JOINER = re.compile(r"(?:(?<=\d)|(?<=\d ))[_/](?=\d| \d)")
 _DIGITS_ONLY = re.compile(r"[^0-9Xx]")
 _CN_PREFIX = re.compile(r"^(?:\+|00)?86(?=1[3-9]\d{9}$)")
 

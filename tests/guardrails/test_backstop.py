@@ -11,6 +11,7 @@ from guardrails.backstop import MASK, mask_unexplained
     ("password 98765432", f"password {MASK}"),                             # password cue
     ("账号是一二三四五六七八", f"账号是{MASK}"),                                  # spoken numerals count
     ("id 123_456_789", f"id {MASK}"),                                      # underscores between groups
+    ("phone 138 / 0013 / 8000 pls", f"phone {MASK} pls"),                  # spaced slashes
 ])
 def test_masked(text, expected):
     assert mask_unexplained(text) == expected

@@ -45,6 +45,7 @@ def test_digit_helpers():
     ("一三三 二七四零 八五九四", "133 2740 8594"),           # spaces between spoken groups stay
     ("卡号6222_0297_0326_9637", "卡号6222-0297-0326-9637"),  # underscores between digits
     ("138/0013/8000", "138-0013-8000"),                    # slashes between digits
+    ("6222 / 0297 _ 0326", "6222 - 0297 - 0326"),          # a spaced slash or underscore
     ("一百二十元", "一百二十元"),                            # a positional amount is not folded
     ("两千块", "两千块"),                                   # neither is this
     ("一下", "一下"),                                       # a short word stays
