@@ -24,6 +24,7 @@ from guardrails.recognizers.chinese_name_recognizer import (
     AMBIGUOUS,
     COMPOUND_SURNAMES,
     NOT_NAMES,
+    STOP,
     SURNAMES,
     ChineseNameRecognizer,
 )
@@ -168,6 +169,9 @@ class ChineseNamePosRecognizer(EntityRecognizer):
                 start, candidate = start - 1, words[k - 1][0][-1] + word
             else:
                 candidate = word
+                if (len(word) == 2 and nxt[0][:1] in GIVEN_CHARS and len(nxt[0]) <= 2
+                        and (len(nxt[0]) == 1 or nxt[0][1] in STOP)):
+                    candidate += nxt[0][0]  # "蔺晓 彤的": jieba glued the last given character to 的
             if self.plausible(candidate, in_dictionary=candidate in self._tags):
                 spans.append((start, start + len(candidate)))
         return spans

@@ -37,7 +37,9 @@ class ImAccountRecognizer(EntityRecognizer):
     ENTITY = "IM_ACCOUNT"
     name: str
     SCORE: ClassVar[float] = 0.8
-    _RX = regex.compile(r"(?<![A-Za-z])(?:" + CUES + r")(?![a-z])" + FILLER + VALUE + r"(?![A-Za-z0-9_\-@])")
+    # A Latin cue must end a word ("wx" is no cue in "wxyz"); a Chinese one may touch the id (微信号lin_xt).
+    _RX = regex.compile(r"(?<![A-Za-z])(?:" + CUES + r")(?:(?<=[^A-Za-z])|(?![a-z]))" + FILLER + VALUE
+                        + r"(?![A-Za-z0-9_\-@])")
 
     def __init__(self, supported_language: str = "zh") -> None:
         super().__init__(supported_entities=[self.ENTITY], name=type(self).__name__,

@@ -23,6 +23,7 @@ def found(recognizer, text: str) -> list[str]:
     ("昨天司马懿来过", ["司马懿"]),                  # compound surname, no cue
     ("韩梅梅和李雷都来了", ["韩梅梅", "李雷"]),       # two names joined by 和
     ("被保险人冯德明住院了", ["冯德明"]),             # a role noun not in the cue table
+    ("帮我查一下蔺晓彤的挂号记录", ["蔺晓彤"]),       # jieba glued 彤 to 的: the last given character re-attached
 ])
 def test_valid(recognizer, text, expected):
     assert found(recognizer, text) == expected

@@ -17,6 +17,7 @@ def found(text: str) -> list[str]:
     ("支付宝账号 lily@163.com", ["lily@163.com"]),          # Alipay account = e-mail
     ("my wechat id is Tom_Lee_1990", ["Tom_Lee_1990"]),     # English cue
     ("扣扣 556677889 随时找我", ["556677889"]),              # 扣扣
+    ("能寄到家吗？微信号lin_xt2024", ["lin_xt2024"]),         # a Chinese cue touching the id
 ])
 def test_valid(text, expected):
     assert found(text) == expected
@@ -30,6 +31,7 @@ def test_valid(text, expected):
     "QQ 2",                     # too short
     "用微信扫码",                # no id
     "订单号 zhang_wei88",        # no app cue: an order code
+    "wxyz12345 是我的订单",       # "wx" inside a word is no cue
 ])
 def test_invalid(text):
     assert found(text) == []
