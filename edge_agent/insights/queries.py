@@ -35,15 +35,38 @@ def utc_offset_s(at: float | None = None) -> int:
     return int(time.localtime(at).tm_gmtoff)
 
 
+BITMAP_CELLS = 64_000_000  # keys × sessions up to which distinct sessions are counted with a bitmap
+
+
 def grouped(keys: np.ndarray, sessions: np.ndarray) -> list[tuple[int, int, int]]:
-    """(key, rows, distinct sessions) for every key present."""
+    """(key, rows, distinct sessions) for every key present (keys and sessions are small non-negative ints)."""
     if not len(keys):
         return []
-    values, counts = np.unique(keys, return_counts=True)
-    pairs = np.unique((keys.astype(np.int64) << 32) | sessions.astype(np.int64))
-    pair_keys, per_key = np.unique(pairs >> 32, return_counts=True)
-    distinct = dict(zip(pair_keys.tolist(), per_key.tolist()))
-    return [(int(v), int(c), int(distinct[int(v)])) for v, c in zip(values.tolist(), counts.tolist())]
+    keys = keys.astype(np.int64)
+    low = int(keys.min())
+    shifted = keys - low
+    width = int(shifted.max()) + 1
+    counts = np.bincount(shifted, minlength=width)
+    present = np.flatnonzero(counts)
+    sessions = sessions.astype(np.int64)
+    span = int(sessions.max()) + 1
+    if width * span > min(BITMAP_CELLS, 16 * len(keys)):  # many keys: sorting the pairs is cheaper
+        pairs = np.unique(shifted * span + sessions)
+        distinct = np.bincount(pairs // span, minlength=width)
+    else:  # few keys (days, hours, kinds, entries): no sort, mark (key, session) cells and count per key
+        seen = np.zeros(width * span, dtype=bool)
+        seen[shifted * span + sessions] = True
+        distinct = np.count_nonzero(seen.reshape(width, span), axis=1)
+    return [(int(k) + low, int(counts[k]), int(distinct[k])) for k in present]
+
+
+def distinct_count(values: np.ndarray) -> int:
+    """How many different small non-negative ints ``values`` holds."""
+    if not len(values):
+        return 0
+    seen = np.zeros(int(values.max()) + 1, dtype=bool)
+    seen[values] = True
+    return int(seen.sum())
 
 
 class Queries:
@@ -108,7 +131,7 @@ class Queries:
     # --- volume -------------------------------------------------------------------------------------
     def totals(self) -> tuple[int, int]:
         """(turns, distinct sessions) in range."""
-        return len(self.f), len(np.unique(self.f["session"]))
+        return len(self.f), distinct_count(self.f["session"])
 
     def by_day(self) -> list[tuple[int, int, int]]:
         """(local day number since the epoch, turns, sessions)."""
