@@ -31,10 +31,12 @@ def stores(settings: Settings) -> tuple[Store, ...]:
     """Every versioned store of a data directory (imported lazily: the CLI starts fast)."""
     from edge_agent import conversations, tickets
     from edge_agent.auth import store as users
+    from edge_agent.insights import index as insights
 
     return (Store("conversations", settings.db_path, conversations.MIGRATIONS),
             Store("tickets", settings.tickets_path, tickets.MIGRATIONS),
-            Store("users", users.users_db_path(settings), users.MIGRATIONS))
+            Store("users", users.users_db_path(settings), users.MIGRATIONS),
+            Store("insights", insights.index_path(settings.data_dir), insights.MIGRATIONS))
 
 
 def schema_version(path: Path) -> int:

@@ -49,8 +49,13 @@ def previous(tmp_path) -> Settings:
     return load_release(PREVIOUS, tmp_path / "data")
 
 
+def released(settings: Settings):
+    """The stores the release had (later ones, e.g. the insights index, are created on first use)."""
+    return [s for s in stores(settings) if s.name in FILES]
+
+
 def test_the_fixture_is_no_newer_than_this_release(previous):
-    for store in stores(previous):
+    for store in released(previous):
         assert 0 < schema_version(store.path) <= store.latest, store.name
 
 
@@ -58,7 +63,7 @@ def test_migrate_upgrades_every_store_and_keeps_the_chain(capsys, previous):
     assert run(capsys, "--data-dir", str(previous.data_dir), "audit", "verify")[0] == 0  # as the release left it
     code, out, _ = run(capsys, "--data-dir", str(previous.data_dir), "migrate")
     assert code == 0, out
-    for store in stores(previous):
+    for store in released(previous):
         assert schema_version(store.path) == store.latest, store.name
         assert store.name in out
     code, out, _ = run(capsys, "--data-dir", str(previous.data_dir), "audit", "verify")
