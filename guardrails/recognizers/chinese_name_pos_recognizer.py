@@ -62,6 +62,16 @@ TITLE_THEN_BRACKET = regex.compile(
     r"[\s]*[（(]\s*(?P<value>(?:" + "|".join(COMPOUND_SURNAMES) + r"|[" + SURNAMES + r"])[" + _HAN
     + r"]{1,2})\s*[)）]"
 )
+# A name right after, or right before, a found name and a list separator.
+_LIST_SEP = r"(?:、|和|与|及|跟|，|,)"
+_SURNAME_RX = r"(?:" + "|".join(COMPOUND_SURNAMES) + r"|[" + SURNAMES + r"])"
+_AFTER_IN_LIST = regex.compile(_LIST_SEP + r"(?P<value>" + _SURNAME_RX + r"[" + _HAN + r"]{1,2})")
+_BEFORE_IN_LIST = regex.compile(r"(?:^|(?<=[^" + _HAN + r"]|[跟和与给替帮是及]))(?P<value>" + _SURNAME_RX + r"[" + _HAN
+                                + r"]{1,2})" + _LIST_SEP + r"$")
+# Verbs and time words after which a person is often named: "查一下X的", "是X转的", "替X来拿".
+_OBJECT = regex.compile(r"(?:^|(?<=[，。！？,.!?\s：:])|查一下|查查|查到|看看|看一下|问问|请问|是|替|跟|给|帮|找|叫|让|"
+                        r"昨天|今天|上周|刚才)(?P<value>" + _SURNAME_RX + r"[" + _HAN + r"]{1,2}?)"
+                        r"(?=[的要在来去说和、，,。！？!?\s上下今明昨已也都就把被让给向对从能会需请]|$)")
 # Single Han characters separated by single spaces: "田 雨 涛".
 _SPACED = regex.compile(r"[" + _HAN + r"](?:[ \u3000][" + _HAN + r"](?![" + _HAN + r"])){1,3}")
 
@@ -131,6 +141,8 @@ class ChineseNamePosRecognizer(EntityRecognizer):
             return []
         folded, index = despace(text)
         spans = self.tagged_spans(folded)
+        spans += self.list_neighbours(folded, spans)
+        spans += self.object_names(folded)
         spans += [m.span("value") for m in TITLE_THEN_BRACKET.finditer(folded)]
         if len(folded) != len(text):  # spaced-out names: the cue recognizer reads the folded copy too
             spans += [(r.start, r.end) for r in self._cue.analyze(folded, entities)]
@@ -185,6 +197,39 @@ class ChineseNamePosRecognizer(EntityRecognizer):
             return False
         return word not in AMBIGUOUS or flag in NAME_TAGS or (
             len(following) == 2 and all(c in GIVEN_CHARS for c in following))
+
+    def list_neighbours(self, text: str, found: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Names joined to a found name by 、/和/与/，: "张伟和邱桂兰", "鄂亮、区婷婷" (both directions)."""
+        out: list[tuple[int, int]] = []
+        for start, end in found:
+            after = _AFTER_IN_LIST.match(text, end)
+            if after:
+                name = ChineseNameRecognizer.trim(after.group("value"), text[after.end():after.end() + 3])
+                if len(name) >= 2 and self._name_not_word(name):
+                    out.append((after.start("value"), after.start("value") + len(name)))
+            before = _BEFORE_IN_LIST.search(text[max(0, start - 6):start])
+            if before:
+                name = before.group("value")
+                if self._name_not_word(name):
+                    out.append((start - len(before.group()), start - len(before.group()) + len(name)))
+        return out
+
+    def object_names(self, text: str) -> list[tuple[int, int]]:
+        """A surname and given-name characters as the object of a query verb, ending where a word ends:
+        "查一下文雪的挂号记录", "这笔钱是路娟转的" (the lexicon, not jieba, is the second signal here)."""
+        out = []
+        for match in _OBJECT.finditer(text):
+            name = match.group("value")
+            given = name[len(surname_of(name)):]
+            if all(c in GIVEN_CHARS for c in given) and self._name_not_word(name):
+                out.append(match.span("value"))
+        return out
+
+    def _name_not_word(self, name: str) -> bool:
+        """Not an everyday word (高兴, jieba's dictionary tags it b), a title or a known non-name."""
+        tag = self._tags.get(name) or self._tags.get(name[:2])
+        return (name[:2] not in NOT_NAMES and name[len(surname_of(name)):] not in NOT_GIVEN and name not in BRANDS
+                and (tag is None or tag in NAME_TAGS) and name[-1] not in PLACE_ENDS)
 
     def _given_like(self, word: str, flag: str, compound: bool = False) -> bool:
         """A token that can be a given name: tagged a name, or characters common in given names (one is

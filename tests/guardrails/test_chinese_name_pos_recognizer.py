@@ -24,6 +24,10 @@ def found(recognizer, text: str) -> list[str]:
     ("韩梅梅和李雷都来了", ["韩梅梅", "李雷"]),       # two names joined by 和
     ("被保险人冯德明住院了", ["冯德明"]),             # a role noun not in the cue table
     ("帮我查一下蔺晓彤的挂号记录", ["蔺晓彤"]),       # jieba glued 彤 to 的: the last given character re-attached
+    ("鄂亮、区婷婷都要开户", ["鄂亮", "区婷婷"]),      # a list: the neighbour of a found name is a name
+    ("于波、张伟都要开户", ["于波", "张伟"]),          # everyday-word surname 于 before a found name
+    ("能不能查到宿坤上个月的缴费", ["宿坤"]),          # object of 查到, given-name characters
+    ("湛佳要办一张借记卡", ["湛佳"]),                  # at the start, before a predicate
 ])
 def test_valid(recognizer, text, expected):
     assert found(recognizer, text) == expected
@@ -41,6 +45,10 @@ def test_valid(recognizer, text, expected):
     "李主任说下周复查",            # a title without a name
     "张家界旅游卡",               # a place ending like one
     "高明的办法",                 # ambiguous surname, dictionary word
+    "黄金和白银",                 # a list of words, no name in it
+    "王府井和西单都有网点",        # a list of places
+    "高明要来吗",                 # a dictionary word at the start
+    "查一下余额的明细",            # 余额 after a query verb is a word
 ])
 def test_invalid(recognizer, text):
     assert found(recognizer, text) == []
@@ -55,3 +63,12 @@ def test_despace(text, folded):
     out, index = despace(text)
     assert out == folded
     assert "".join(text[i] for i in index) == out
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("张伟和高兴的朋友", ["张伟"]),      # 高兴 after 和 is a word (jieba tags it b), not a second name
+    ("张伟和方便面", ["张伟"]),          # a product after 和
+    ("周末和张伟去", ["张伟"]),          # 周末 before 和 is a time word
+])
+def test_list_neighbours_are_not_words(recognizer, text, expected):
+    assert found(recognizer, text) == expected
