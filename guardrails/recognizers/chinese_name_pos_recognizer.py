@@ -164,14 +164,14 @@ class ChineseNamePosRecognizer(EntityRecognizer):
             start = starts[k]
             glued = (word in COMPOUND_SURNAMES or (len(word) == 1 and word in SURNAMES and word not in AMBIGUOUS
                                                    and flag[:1] not in FUNCTION_TAGS))
-            if glued and not self._given_like(*nxt, compound=len(word) == 2):
+            if glued and not self._given_like(nxt[0], nxt[1], compound=len(word) == 2):
                 # "欧阳 波要", "湛 佳要": jieba glued the given name to the next word; cut where a name ends.
                 end = start + len(word)
                 candidate = ChineseNameRecognizer.trim(text[start:end + 2], text[end + 2:end + 5])
                 given = candidate[len(word):]
                 if not given or any(c not in GIVEN_CHARS for c in given):
                     continue
-            elif self._surname_token(word, flag, nxt[0]) and self._given_like(*nxt, compound=len(word) == 2):
+            elif self._surname_token(word, flag, nxt[0]) and self._given_like(nxt[0], nxt[1], compound=len(word) == 2):
                 # "王 秀英", "巴 淑珍", "欧阳 娜娜": a surname token, then the given name as its own token.
                 candidate = word + nxt[0]
             elif flag not in NAME_TAGS:
