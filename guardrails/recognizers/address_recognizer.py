@@ -35,9 +35,10 @@ CN_PARTS: tuple[tuple[str, str], ...] = (
     ("estate", _P + r"{2,8}(?:小区|花园|公寓|家园|苑|大厦|广场|新村|社区|村|庄园|名都|华庭|国际|城)"),
     ("building", r"(?:" + _NUM + r"|[A-Za-z])(?:号楼|栋|幢|座|号院)"),
     ("unit", _NUM + r"单元"),
+    ("floor", r"\d{1,3}(?:楼|层)(?!盘)"),
     ("room", r"\d{1,5}(?:室|房|号房)|\d{3,5}(?![\d号])"),
 )
-NUMBERED: frozenset[str] = frozenset({"number", "building", "unit", "room"})
+NUMBERED: frozenset[str] = frozenset({"number", "building", "unit", "floor", "room"})
 CN_CUES = (r"家庭住址|家庭地址|居住地址|现住址|现居住地|户籍地址|收货地址|邮寄地址|送货地址|联系地址|通讯地址|住址|"
            r"地址|家住|我家在|我住在|住在|现住|寄到|寄往|送到|邮寄到|搬到|搬去|改成|改为|住的是")
 ORG_WORDS = (r"支行|分行|总行|银行|营业厅|营业部|网点|医院|门诊|诊所|卫生院|卫生服务中心|服务中心|办事处|政务|"

@@ -16,6 +16,8 @@ def found(text: str) -> list[str]:
     ("寄到幸福小区5栋", ["幸福小区5栋"]),                                   # short form after a cue
     ("成都市武侯区玉林北路12号3单元502室漏水了", ["成都市武侯区玉林北路12号3单元502室"]),  # no cue, structured
     ("收货地址：江苏省南京市鼓楼区中山北路30号2幢301室", ["江苏省南京市鼓楼区中山北路30号2幢301室"]),
+    ("家住上海市浦东新区张杨路500号华润时代广场12楼1203室",
+     ["上海市浦东新区张杨路500号华润时代广场12楼1203室"]),                 # a floor before the room
     ("I live at 42 Maple Street, Springfield, IL 62704.", ["42 Maple Street, Springfield, IL 62704"]),
     ("Please send the card to 1777 Kramer Court, Johnsonfurt, NE 80119",
      ["1777 Kramer Court, Johnsonfurt, NE 80119"]),                       # suffix, city, state, ZIP
@@ -35,6 +37,7 @@ def test_valid(text, expected):
     "周末去王府井",                            # a place name
     "order 12345 shipped",                    # a number without a street
     "Room 301 please",                        # a room without a street
+    "ATM在3楼吗",                             # a floor alone is no address
     "the branch at 200 Main Street is closed?",  # an organisation's address in English
     "I paid 100 Dollars",                     # a capitalised word after a number
 ])
