@@ -43,10 +43,13 @@ class LlamaModel:
         from llama_cpp import Llama  # imported here: loading llama.cpp is work, not import-time
 
         template = spec.chat_format == "template"  # the GGUF's own Jinja chat template, never a guessed one
+        from edge_agent.llm.extra_buffers import without_extra_buffers
+
         try:
-            self._llm = Llama(model_path=str(spec.path), n_ctx=spec.n_ctx, n_threads=n_threads,
-                              n_threads_batch=n_threads_batch, seed=seed, verbose=False,
-                              chat_format="chat_template.default" if template else None)
+            with without_extra_buffers():  # llama.cpp's AMX kernels crash where the CPU lists AMX but may not use it
+                self._llm = Llama(model_path=str(spec.path), n_ctx=spec.n_ctx, n_threads=n_threads,
+                                  n_threads_batch=n_threads_batch, seed=seed, verbose=False,
+                                  chat_format="chat_template.default" if template else None)
         except (ValueError, RuntimeError) as exc:
             raise ModelError(f"could not load {spec.path.name}: {type(exc).__name__}") from None
         if template and "tokenizer.chat_template" not in self._llm.metadata:

@@ -34,5 +34,8 @@ def getaddrinfo(host, *args, **kwargs):
 
 if __name__ == "__main__":
     socket.socket.connect, socket.getaddrinfo = connect, getaddrinfo
+    from edge_agent.llm.extra_buffers import install
+
+    install()  # as the service loads its models: without llama.cpp's AMX kernels, which crash on this box
     sys.argv[0] = "llama_cpp.server"
     runpy.run_module("llama_cpp.server", run_name="__main__", alter_sys=True)
