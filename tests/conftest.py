@@ -131,7 +131,7 @@ def real_services(real_settings: Settings):
 class LiveServer:
     """`edge-agent serve` in a subprocess, with its stdout/stderr captured to files."""
 
-    def __init__(self, data_dir: Path, port: int, env: dict[str, str]) -> None:
+    def __init__(self, data_dir: Path, port: int, env: dict[str, str], ready_s: float = 180.0) -> None:
         self.data_dir = data_dir
         self.url = f"http://127.0.0.1:{port}"
         self.stdout = data_dir.parent / f"serve-{port}.out"
@@ -140,7 +140,7 @@ class LiveServer:
         self.proc = subprocess.Popen(
             [EDGE_AGENT, "--data-dir", str(data_dir), "--models-dir", str(ROOT / "models"), "serve",
              "--port", str(port)], stdout=self._out, stderr=self._err, env=env)
-        deadline = time.monotonic() + 180
+        deadline = time.monotonic() + ready_s
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"server exited: {self.stderr.read_text(errors='replace')[-2000:]}")
@@ -150,7 +150,8 @@ class LiveServer:
                         return
             except OSError:
                 time.sleep(0.5)
-        raise RuntimeError("server did not become ready in 180 s")
+        self.stop()
+        raise RuntimeError(f"server did not become ready in {ready_s:.0f} s")
 
     def stop(self) -> None:
         self.proc.terminate()
@@ -162,12 +163,12 @@ class LiveServer:
         self._err.close()
 
 
-def start_server(data_dir: Path, **env_overrides: str) -> LiveServer:
+def start_server(data_dir: Path, *, ready_s: float = 180.0, **env_overrides: str) -> LiveServer:
     env = {k: v for k, v in os.environ.items() if not k.startswith("EDGE_")}
     env.update(env_overrides)
     subprocess.run([EDGE_AGENT, "--data-dir", str(data_dir), "init"], check=True, capture_output=True, env=env,
                    timeout=120)
-    return LiveServer(data_dir, free_port(), env)
+    return LiveServer(data_dir, free_port(), env, ready_s)
 
 
 @pytest.fixture(scope="session")
