@@ -49,3 +49,18 @@ def scan(paths, values) -> list[str]:
                     if form.encode(enc) in data:
                         hits.append(f"{path}: {enc} form of a planted value")
     return hits
+
+
+# --- issue 11 part A: authentication data, birth date, spoken numbers (never stored in any form) --------------
+CVV = "907"                                  # three digits: scanned with its label (a bare "907" is everywhere)
+CARD_EXPIRY = "08/29"
+PIN = "836152"
+OTP = "470913"
+BIRTH_DATE = "1987-06-23"
+SPOKEN_MOBILE = "13627408594"                # dictated as Chinese numerals and radio style below
+SPOKEN_MOBILE_ZH = "一三六二七四零八五九四"
+SPOKEN_MOBILE_RADIO = "幺三六两拐四洞八五勾四"
+# Every form in which one of these could be left behind: the surfaces with their labels, and the values.
+AUTH_LEAK_VALUES = (f"安全码{CVV}", f"安全码 {CVV}", f"CVV {CVV}", f"cvv {CVV}", f"有效期{CARD_EXPIRY}",
+                    f"exp {CARD_EXPIRY}", PIN, OTP, BIRTH_DATE, "19870623", "1987年6月23日", SPOKEN_MOBILE,
+                    SPOKEN_MOBILE_ZH, SPOKEN_MOBILE_RADIO)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 import subprocess
 import urllib.error
 import urllib.request
@@ -11,17 +12,38 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import EDGE_AGENT, start_server
-from tests.pii_values import MOBILE, NAME_EN, NAME_ZH, RESIDENT_ID, UNIONPAY_19, leak_forms, scan
+from tests.pii_values import (
+    AUTH_LEAK_VALUES,
+    BIRTH_DATE,
+    CARD_EXPIRY,
+    CVV,
+    MOBILE,
+    NAME_EN,
+    NAME_ZH,
+    OTP,
+    PIN,
+    RESIDENT_ID,
+    SPOKEN_MOBILE_RADIO,
+    SPOKEN_MOBILE_ZH,
+    UNIONPAY_19,
+    leak_forms,
+    scan,
+)
 
 pytestmark = pytest.mark.slow
 
-VALUES = (UNIONPAY_19, RESIDENT_ID, MOBILE, NAME_ZH, NAME_EN)
+VALUES = (UNIONPAY_19, RESIDENT_ID, MOBILE, NAME_ZH, NAME_EN, *AUTH_LEAK_VALUES)
 SPACED_CARD = " ".join(UNIONPAY_19[i:i + 4] for i in range(0, 19, 4))
+SPOKEN_CARD = "_".join(UNIONPAY_19[i:i + 4] for i in range(0, 19, 4))  # "_" between groups (issue 11)
 MESSAGES = (
     f"我叫{NAME_ZH}，卡号{UNIONPAY_19}丢了，怎么挂失？",
     f"身份证号{RESIDENT_ID}，手机{MOBILE}，信用卡临时额度怎么调？",
     f"My name is {NAME_EN}, card {SPACED_CARD}, phone +86 {MOBILE}. How do I book the sleep clinic?",
     f"卡号６２２２０２１２３４５６７８９０１２{UNIONPAY_19[-1]}被盗刷了，不是我本人操作",
+    # issue 11 part A: authentication data (never stored, not even masked), a birth date, a dictated phone
+    f"卡号{UNIONPAY_19}，有效期{CARD_EXPIRY}，安全码{CVV}，取款密码{PIN}，验证码是{OTP}，能帮我付款吗？",
+    f"我的电话是{SPOKEN_MOBILE_ZH}，出生日期{BIRTH_DATE}，我要转人工",
+    f"Card {SPOKEN_CARD}, exp {CARD_EXPIRY}, cvv {CVV}, my pin is {PIN}. Call me on {SPOKEN_MOBILE_RADIO}.",
 )
 
 
@@ -61,11 +83,16 @@ def test_no_raw_pii_in_any_sink(real_data_dir: Path, tmp_path: Path):
                        timeout=300, check=True)
         subprocess.run([EDGE_AGENT, "--data-dir", str(data), "redact"], input="\n".join(MESSAGES).encode(),
                        stdout=out, stderr=out, timeout=300, check=True)
+        subprocess.run([EDGE_AGENT, "--data-dir", str(data), "audit", "export"], stdout=out, stderr=out,
+                       timeout=300, check=True)
     answers = [json.loads(r) for r in responses[::2]]
     assert all(a["redactions"] for a in answers)  # every message had something masked, with a notice
     sinks = [p for p in data.rglob("*") if p.is_file()] + [server.stdout, server.stderr, cli_out]
     assert any(p.suffix == ".log" for p in sinks) and any("sqlite" in p.name for p in sinks)
     assert scan(sinks, VALUES) == []
+    # the hand-over request opened a ticket, so the ticket store was one of the sinks scanned
+    with sqlite3.connect(data / "tickets.sqlite3") as conn:
+        assert conn.execute("SELECT COUNT(*) FROM tickets").fetchone()[0] >= 1
     # the replies themselves never carry the raw values either (placeholders at most)
     for payload in responses:
         text = payload.decode("utf-8")
