@@ -42,7 +42,8 @@ NUMBERED: frozenset[str] = frozenset({"number", "building", "unit", "floor", "ro
 CN_CUES = (r"家庭住址|家庭地址|居住地址|现住址|现居住地|户籍地址|收货地址|邮寄地址|送货地址|联系地址|通讯地址|住址|"
            r"地址|家住|我家在|我住在|住在|现住|寄到|寄往|送到|邮寄到|搬到|搬去|改成|改为|住的是")
 ORG_WORDS = (r"支行|分行|总行|银行|营业厅|营业部|网点|医院|门诊|诊所|卫生院|卫生服务中心|服务中心|办事处|政务|"
-             r"分理处|储蓄所|药房|药店|政府|派出所|branch|clinic|hospital|office")
+             r"分理处|储蓄所|药房|药店|政府|派出所|branch|clinic|hospital|office|centre|center|bank|pharmacy|"
+             r"surgery|practice|station|school|university|library|headquarters|hq")
 PERSONAL_CUES = r"家住|我家|我住|住址|家庭|现住|居住|收货|寄到|邮寄|送到|搬到|live|home"
 
 EN_SUFFIX = (r"Street|St|Road|Rd|Avenue|Ave|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Ter|"
@@ -130,7 +131,7 @@ class AddressRecognizer(EntityRecognizer):
 
     def organisation(self, text: str, start: int, end: int) -> bool:
         """True for an organisation's published address asked about without a personal cue."""
-        before = text[max(0, start - 16):start]
+        before = text[max(0, start - 24):start]
         if self._PERSONAL.search(before):
             return False
         return bool(self._ORG_INSIDE.search(text[start:end]) or self._ORG_AFTER.search(text[end:end + 12])

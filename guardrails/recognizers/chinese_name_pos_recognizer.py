@@ -55,6 +55,7 @@ GIVEN_CHARS: frozenset[str] = frozenset(
     "诗雨思琦悦馨霖楠毅锋豪坤昌德福祥松柏忠孝仁义勤兵武彬婉晴曦露莹蓓娇娥婧婕姗姝嫣娴妮婵琼瑾璇珊瑛"
     "桦楷栋森杨柳桃樱枫霄岩磊鸿鹤鹰骏驰腾跃龙虎麟凰翔翼羽昕昱晖煜炜烨焕熙然诚谦逸遥远迪俊贤豪雄威毅"
 )
+NUMERALS: str = "一二三四五六七八九十两百千万零"
 # Measure words and units: "钱一克" is a price, not 钱 + 一克.
 MEASURES: str = "克斤元块个次号岁件张份瓶盒包袋支"
 TITLE_THEN_BRACKET = regex.compile(
@@ -252,6 +253,10 @@ class ChineseNamePosRecognizer(EntityRecognizer):
         if (given in NOT_GIVEN or given[:1] in "某氏家" or any(c in MEASURES for c in given)
                 or candidate in BRANDS or candidate[:2] in NOT_NAMES):
             return False
+        if given[0] in NUMERALS and not all(c in GIVEN_CHARS for c in given[1:]):
+            return False  # "戴一晚", "住三天": a numeral and a unit
+        if not any(c in GIVEN_CHARS for c in given) and len(given) == 2 and not in_dictionary:
+            return False  # "麻腮风": jieba's guess with no character a given name usually holds
         ambiguous = len(surname) == 1 and surname in AMBIGUOUS
         if in_dictionary and not all(c in GIVEN_CHARS for c in given):
             # Dictionary nr words: famous people, but also places and brands. Safe surnames only.

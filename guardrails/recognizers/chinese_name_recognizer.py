@@ -35,7 +35,7 @@ SURNAMES = "".join(dict.fromkeys(SURNAMES))
 # Surnames that are also everyday words: used only after an explicit cue, never before a title alone.
 AMBIGUOUS: str = ("和来都但于由信平国明时全原成文安关高万方海强利门云相初计向常应师商那阿母"
                   "公展支解单车路花乐井满楼盘位区印战危玉银干束衣富华金石黄白江"
-                  "红山籍松秋仰益鱼牧步怀居广边充习越融冷谷")
+                  "红山籍松秋仰益鱼牧步怀居广边充习越融冷谷查")
 # Words that often follow a name and start with a character a given name may hold ("患者黄倩明天复诊").
 FOLLOW_WORDS: tuple[str, ...] = (
     "明天", "后天", "今天", "昨天", "前天", "上午", "下午", "晚上", "早上", "中午", "明早", "明晚", "已经",
@@ -94,7 +94,7 @@ TITLES: str = "先生|女士|小姐|太太|老师|医生|大夫|护士|经理|�
 # Titles after which a name with an everyday-word surname (高彬女士, 文洁老师) is still a name.
 PERSONAL_TITLES: frozenset[str] = frozenset({"先生", "女士", "小姐", "太太", "阿姨", "叔叔", "老师", "医生", "大夫"})
 # Word fragments that end in a surname character but are not names ("主任医生" is not 任医生).
-NOT_A_NAME_BEFORE: frozenset[str] = frozenset("主责信担新前现上专兼继接出赴离到就委")
+NOT_A_NAME_BEFORE: frozenset[str] = frozenset("主责信担新前现上专兼继接出赴离到就委值")
 # What separates the names of a list: "张三、李四和王五".
 # Characters that start the predicate after a subject name ("客户高莉要求退款"), or 的.
 VERB_STARTS: frozenset[str] = frozenset("的要想说已也都就把被让给向对从去到能会需请")
@@ -181,8 +181,8 @@ class ChineseNameRecognizer(PatternRecognizer):
         if name[:2] in NOT_NAMES and not compound:
             return False
         if kind == "name + title":
-            if start > 0 and text[start - 1] in NOT_A_NAME_BEFORE:
-                return False
+            if (start > 0 and text[start - 1] in NOT_A_NAME_BEFORE) or match.group("value") != name:
+                return False  # "主任医生" is not 任医生; in "检查单的医生" the title does not follow 单
             if ambiguous and len(name) > 1:
                 # "高彬女士" is a name, "高级经理" is not: personal titles only, and a word boundary before.
                 return (match.group("title") in PERSONAL_TITLES

@@ -40,6 +40,7 @@ def test_valid(text, expected):
     "ATM在3楼吗",                             # a floor alone is no address
     "the branch at 200 Main Street is closed?",  # an organisation's address in English
     "I paid 100 Dollars",                     # a capitalised word after a number
+    "Lakeside Community Health Centre, 16 Lakeside Road, is open",  # the clinic's own address (the KB's)
 ])
 def test_invalid(text):
     assert found(text) == []

@@ -46,6 +46,8 @@ def test_valid(recognizer, text, expected):
     "张家界旅游卡",               # a place ending like one
     "高明的办法",                 # ambiguous surname, dictionary word
     "黄金和白银",                 # a list of words, no name in it
+    "回家戴一晚，第二天上午来",     # 戴 + a numeral and a unit
+    "乙肝、百白破、麻腮风等疫苗",   # a vaccine jieba guesses as a name
     "王府井和西单都有网点",        # a list of places
     "高明要来吗",                 # a dictionary word at the start
     "查一下余额的明细",            # 余额 after a query verb is a word

@@ -46,6 +46,9 @@ def test_valid(text, expected):
     "帮查一下余额 123456",       # 查 after 帮 is a verb; 余额 before a number is a word
     "学生会在哪里报名",          # 学生会 is an organisation, 会 is no surname
     "负责人说明天到",            # 说 is no surname
+    "午间全科有值班医生",         # 班 inside 值班 is not a name
+    "帮我妈查下报告咋弄",         # 查 after a cue is a verb
+    "回到开检查单的医生处",        # 的 between 单 and the title: no name before it
 ])
 def test_invalid(text):
     assert found(text) == []
