@@ -38,3 +38,15 @@ def test_masked(redact, text, expected):
 ])
 def test_kept(redact, text):
     assert redact(text) == text
+
+
+def test_sample_knowledge_base_keeps_its_names_and_addresses():
+    """The ingest guard reads every KB document: the organisation's own text must come through whole."""
+    from pathlib import Path
+
+    detector = build_detector(use_ner=False)  # as the ingest guard builds it by default
+    kb = Path(__file__).resolve().parents[2] / "edge_agent" / "sample_kb"
+    found = [(p.name, d.entity_type) for p in sorted(kb.rglob("*.md"))
+             for d in detector.detect(p.read_text(encoding="utf-8"))
+             if d.entity_type in ("PERSON", "ADDRESS", "IM_ACCOUNT")]
+    assert len(list(kb.rglob("*.md"))) > 10 and found == []
