@@ -49,9 +49,11 @@ def test_a_riff_header_on_garbage_is_unreadable() -> None:
         decode_audio(b"RIFF" + b"\x01" * 500, 60)
 
 
-@pytest.mark.parametrize(("heard", "expected"), [("銀行卡丟了怎麼辦？", "银行卡丢了怎么办？"),  # traditional → simplified
-                                                 ("信用卡临时额度", "信用卡临时额度"),  # already simplified
-                                                 ("Sleep clinic", "Sleep clinic")])  # English untouched
+@pytest.mark.parametrize(("heard", "expected"), [
+    ("銀行卡丟了怎麼辦？", "银行卡丢了怎么办？"),  # traditional → simplified
+    ("信用卡临时额度", "信用卡临时额度"),  # already simplified
+    ("Sleep clinic", "Sleep clinic"),  # English untouched
+])
 def test_chinese_comes_out_simplified(heard: str, expected: str) -> None:
     from edge_agent.media.asr import simplified
 
