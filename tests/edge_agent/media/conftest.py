@@ -34,6 +34,6 @@ def media_data_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def media_server(media_data_dir: Path) -> LiveServer:
-    server = start_server(media_data_dir, EDGE_OCR="on", EDGE_ASR="on", EDGE_TTS="on")
+    server = start_server(media_data_dir, ready_s=600, EDGE_OCR="on", EDGE_ASR="on", EDGE_TTS="on")
     yield server
     server.stop()
