@@ -64,3 +64,13 @@ SPOKEN_MOBILE_RADIO = "幺三六两拐四洞八五勾四"
 AUTH_LEAK_VALUES = (f"安全码{CVV}", f"安全码 {CVV}", f"CVV {CVV}", f"cvv {CVV}", f"有效期{CARD_EXPIRY}",
                     f"exp {CARD_EXPIRY}", PIN, OTP, BIRTH_DATE, "19870623", "1987年6月23日", SPOKEN_MOBILE,
                     SPOKEN_MOBILE_ZH, SPOKEN_MOBILE_RADIO)
+
+# --- issue 11 part B: a name without a cue, home addresses, a messaging id (never stored raw) ----------------
+NAME_CUELESS_ZH = "蔺晓彤"                    # "帮我查一下蔺晓彤的…": no 我叫/患者, no title
+NAME_PAYEE_EN = "Nadia Okafor"               # "transfer 500 to Nadia Okafor"
+HOME_ADDRESS_ZH = "成都市武侯区玉林北路7号2单元301室"
+HOME_ADDRESS_EN = "42 Maple Street"
+WECHAT_ID = "lin_xt2024"
+# The whole values and the parts a partial mask could leave behind.
+PART_B_LEAK_VALUES = (NAME_CUELESS_ZH, NAME_PAYEE_EN, HOME_ADDRESS_ZH, "玉林北路7号", "2单元301室",
+                      HOME_ADDRESS_EN, "Maple Street", WECHAT_ID)

@@ -17,22 +17,28 @@ from tests.pii_values import (
     BIRTH_DATE,
     CARD_EXPIRY,
     CVV,
+    HOME_ADDRESS_EN,
+    HOME_ADDRESS_ZH,
     MOBILE,
+    NAME_CUELESS_ZH,
     NAME_EN,
+    NAME_PAYEE_EN,
     NAME_ZH,
     OTP,
+    PART_B_LEAK_VALUES,
     PIN,
     RESIDENT_ID,
     SPOKEN_MOBILE_RADIO,
     SPOKEN_MOBILE_ZH,
     UNIONPAY_19,
+    WECHAT_ID,
     leak_forms,
     scan,
 )
 
 pytestmark = pytest.mark.slow
 
-VALUES = (UNIONPAY_19, RESIDENT_ID, MOBILE, NAME_ZH, NAME_EN, *AUTH_LEAK_VALUES)
+VALUES = (UNIONPAY_19, RESIDENT_ID, MOBILE, NAME_ZH, NAME_EN, *AUTH_LEAK_VALUES, *PART_B_LEAK_VALUES)
 SPACED_CARD = " ".join(UNIONPAY_19[i:i + 4] for i in range(0, 19, 4))
 SPOKEN_CARD = "_".join(UNIONPAY_19[i:i + 4] for i in range(0, 19, 4))  # "_" between groups (issue 11)
 MESSAGES = (
@@ -44,6 +50,10 @@ MESSAGES = (
     f"卡号{UNIONPAY_19}，有效期{CARD_EXPIRY}，安全码{CVV}，取款密码{PIN}，验证码是{OTP}，能帮我付款吗？",
     f"我的电话是{SPOKEN_MOBILE_ZH}，出生日期{BIRTH_DATE}，我要转人工",
     f"Card {SPOKEN_CARD}, exp {CARD_EXPIRY}, cvv {CVV}, my pin is {PIN}. Call me on {SPOKEN_MOBILE_RADIO}.",
+    # issue 11 part B: a name without a cue word, home addresses, a WeChat id, a payee's name
+    f"帮我查一下{NAME_CUELESS_ZH}的挂号记录，复诊要带什么？",
+    f"我家住{HOME_ADDRESS_ZH}，新卡能寄到家吗？微信号{WECHAT_ID}",
+    f"Please send the new card to {HOME_ADDRESS_EN}, Springfield. Then transfer 500 to {NAME_PAYEE_EN}.",
 )
 
 
