@@ -22,7 +22,7 @@ import datetime as dt
 import regex
 
 from guardrails.normalize import fold_numerals
-from guardrails.recognizers.context_aware_recognizer import NEGATIVE_CONTEXT, label_regex
+from guardrails.recognizers.labels import NEGATIVE_CONTEXT, label_regex
 
 MASK = "<NUMBER>"
 CUE = regex.compile(
