@@ -47,7 +47,7 @@ def ask(url: str, question: str) -> dict:
 
 def new_doc(tmp_path: Path) -> Path:
     path = tmp_path / "new" / "telescope.en.md"
-    path.parent.mkdir()
+    path.parent.mkdir(exist_ok=True)
     path.write_text(NEW_DOC, encoding="utf-8")
     return path
 
