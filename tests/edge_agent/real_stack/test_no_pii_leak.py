@@ -57,10 +57,18 @@ MESSAGES = (
 )
 
 
-def post(url: str, body: bytes) -> tuple[int, bytes]:
-    req = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
+def post(url: str, body: bytes, tokens: dict[str, str] | None = None) -> tuple[int, bytes]:
+    """POST JSON; with ``tokens``, send back the session token the session's first reply set (as a
+    client must: a session belongs to the client that started it) and remember new ones."""
+    headers = {"Content-Type": "application/json"}
+    session = json.loads(body).get("session_id", "") if tokens is not None else ""
+    if session in (tokens or {}):
+        headers["X-Session-Token"] = tokens[session]
+    req = urllib.request.Request(url, data=body, headers=headers)
     try:
         with urllib.request.urlopen(req, timeout=120) as r:
+            if tokens is not None and r.headers.get("X-Session-Token"):
+                tokens.setdefault(session, r.headers["X-Session-Token"])
             return r.status, r.read()
     except urllib.error.HTTPError as e:
         return e.code, e.read()
@@ -71,11 +79,12 @@ def test_no_raw_pii_in_any_sink(real_data_dir: Path, tmp_path: Path):
     shutil.copytree(real_data_dir, data)
     server = start_server(data)
     responses: list[bytes] = []
+    tokens: dict[str, str] = {}
     try:
         for i, message in enumerate(MESSAGES):
             body = json.dumps({"session_id": f"leak-test-{i:04d}", "message": message}).encode()
             for path in ("/api/chat", "/api/chat/stream"):
-                status, payload = post(server.url + path, body)
+                status, payload = post(server.url + path, body, tokens)
                 assert status == 200, payload[:300]
                 responses.append(payload)
         # error paths carrying PII: too long, malformed JSON, bad session id
