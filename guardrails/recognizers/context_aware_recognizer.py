@@ -18,14 +18,12 @@ from typing import ClassVar
 import regex
 from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 
-from guardrails.recognizers.labels import (  # noqa: F401 (re-exported: recognizers import them from here)
-    B_END,
-    B_START,
-    GROUP_SEP,
-    LABEL_FILLER,
-    NEGATIVE_CONTEXT,
-    label_regex,
-)
+from guardrails.recognizers.labels import B_END as B_END  # re-exported: recognizers import them from here
+from guardrails.recognizers.labels import B_START as B_START
+from guardrails.recognizers.labels import GROUP_SEP as GROUP_SEP
+from guardrails.recognizers.labels import LABEL_FILLER as LABEL_FILLER
+from guardrails.recognizers.labels import NEGATIVE_CONTEXT as NEGATIVE_CONTEXT
+from guardrails.recognizers.labels import label_regex as label_regex
 
 POSITIVE, NEUTRAL, NEGATIVE = 1, 0, -1
 LOOKBACK = 40

@@ -61,6 +61,6 @@ class ObfuscatedEmailRecognizer(EntityRecognizer):
                 continue
             results.append(RecognizerResult(
                 "EMAIL_ADDRESS", m.start(), m.end(), SCORE,
-                recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: type(self).__name__,
                                       RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id}))
         return results
