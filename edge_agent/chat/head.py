@@ -57,19 +57,6 @@ class IntentHead:
         z -= z.max()
         return z - np.log(np.exp(z).sum())
 
-    def order(self, vector: Sequence[float], k: int, allowed: frozenset[str] | None = None) -> list[str]:
-        """The k entries the head finds likeliest, best first (only ``allowed`` ones when given)."""
-        z = self.logits(vector)
-        ranked = np.argsort(-z)
-        out: list[str] = []
-        for i in ranked:
-            entry = self.entry_ids[int(i)]
-            if allowed is None or entry in allowed:
-                out.append(entry)
-                if len(out) == k:
-                    break
-        return out
-
     def save(self, path: Path) -> None:
         """Write the head (atomically: a half-written file is never read)."""
         tmp = path.with_suffix(".tmp.npz")

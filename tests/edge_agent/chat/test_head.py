@@ -29,15 +29,9 @@ def toy() -> tuple[IntentHead, np.ndarray]:
 def test_the_head_puts_each_entrys_own_direction_first(toy):
     head, centres = toy
     for k, name in enumerate("abc"):
-        assert head.order(centres[k], 1) == [name]
-        assert head.order(centres[k], 3)[0] == name and sorted(head.order(centres[k], 3)) == ["a", "b", "c"]
-
-
-def test_order_keeps_to_the_allowed_entries(toy):
-    head, centres = toy
-    assert head.order(centres[0], 2, frozenset({"b", "c"})) == sorted(
-        head.order(centres[0], 2, frozenset({"b", "c"})), key=lambda e: -head.logits(centres[0])[head.index[e]])
-    assert "a" not in head.order(centres[0], 2, frozenset({"b", "c"}))
+        logp = head.log_probabilities(centres[k])
+        assert head.entry_ids[int(np.argmax(logp))] == name
+        assert np.isclose(np.exp(logp).sum(), 1.0)  # a distribution over every entry
 
 
 def test_reorder_puts_the_heads_choice_first_with_its_own_cosine(toy):
